@@ -1,0 +1,140 @@
+"""Expense lines X01-X10: what each invoice line counts for, to the cent."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from conftest import a_line, codes
+from xl_idf.expenses import assess_line, capped_amount, screen_lines
+
+D = Decimal
+
+CAPS = [
+    # (id, amount, days, capped): min(amount, 1,200 x days), rounded down to the cent
+    ("under the cap", "5000.00", "5", "5000.00"),
+    ("exactly 1,200 a day", "6000.00", "5", "6000.00"),
+    ("one cent above 1,200 a day", "6000.01", "5", "6000.00"),
+    ("1,300 a day for 12.5 days", "16250.00", "12.5", "15000.00"),
+    ("half a day", "900.00", "0.5", "600.00"),
+    ("a third of a day: 1,200 / 3 = 399.996, down to 399.99", "500.00", "0.3333", "399.96"),
+]
+
+
+@pytest.mark.parametrize(
+    ("amount", "days", "capped"), [c[1:] for c in CAPS], ids=[c[0] for c in CAPS]
+)
+def test_daily_cap(params, amount, days, capped):
+    assert capped_amount(D(amount), D(days), params) == D(capped)
+
+
+LINES = [
+    # (id, changes to a valid paid line, codes, excluded, eligible amount)
+    ("valid paid line", {}, [], False, "6000.00"),
+    ("X02 capped line is not excluded", {"montant_ht": D("7000.00")}, ["X02"], False, "6000.00"),
+    ("X01 unreferenced provider", {"prestataire": "Cabinet Dupont"}, ["X01"], True, "0.00"),
+    ("X01 referenced provider in other spelling", {"prestataire": "afnor "}, [], False, "6000.00"),
+    ("X03 service on the last day", {"date_prestation": date(2022, 12, 31)}, [], False, "6000.00"),
+    (
+        "X03 service the day after",
+        {"date_prestation": date(2023, 1, 1), "date_facture": date(2023, 1, 5)},
+        ["X03", "X03"],
+        True,
+        "0.00",
+    ),
+    ("X03 invoice after the last day", {"date_facture": date(2023, 1, 2)}, ["X03"], True, "0.00"),
+    ("X04 service outside the region", {"departement_prestation": "75"}, ["X04"], True, "0.00"),
+    ("X05 zero days", {"jours": D(0)}, ["X05"], True, "0.00"),
+    ("X05 negative amount", {"montant_ht": D("-100.00")}, ["X05"], True, "0.00"),
+    (
+        "X09 service before the programme",
+        {"date_prestation": date(2019, 12, 31)},
+        ["X09"],
+        True,
+        "0.00",
+    ),
+    (
+        "X09 service on the first day",
+        {"date_prestation": date(2020, 1, 1), "date_facture": date(2020, 1, 1)},
+        [],
+        False,
+        "6000.00",
+    ),
+    (
+        "X10 not paid yet: counts but is not justified",
+        {"date_acquittement": None},
+        ["X10"],
+        False,
+        "6000.00",
+    ),
+    ("missing amount", {"montant_ht": None}, ["F07"], True, "0.00"),
+    ("missing service date", {"date_prestation": None}, ["F07"], True, "0.00"),
+    ("missing department", {"departement_prestation": None}, ["F07"], True, "0.00"),
+    (
+        "unreadable cell excludes the line",
+        {"jours": None, "unreadable": frozenset({"jours"})},
+        [],
+        True,
+        "0.00",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected", "excluded", "eligible"),
+    [c[1:] for c in LINES],
+    ids=[c[0] for c in LINES],
+)
+def test_line(params, changes, expected, excluded, eligible):
+    result = assess_line(a_line(**changes), params)
+    assert codes(result.findings) == expected
+    assert result.excluded is excluded
+    assert result.eligible == D(eligible)
+
+
+def test_justified_means_paid_and_not_excluded(params):
+    assert assess_line(a_line(), params).justified
+    assert not assess_line(a_line(date_acquittement=None), params).justified
+    assert not assess_line(a_line(departement_prestation="75"), params).justified
+
+
+def test_x08_provider_differs_from_the_dossier(params):
+    result = assess_line(a_line(prestataire="CYLAD"), params, dossier_provider="AFNOR")
+    assert codes(result.findings) == ["X08"]
+    assert not result.excluded
+    assert result.findings[0].message == (
+        "Ligne facturée par « CYLAD » alors que le dossier est suivi par « AFNOR »"
+    )
+    same = assess_line(a_line(prestataire="Afnor"), params, dossier_provider="AFNOR")
+    assert codes(same.findings) == []
+
+
+def test_x02_message_gives_the_figures(params):
+    (found,) = assess_line(a_line(montant_ht=D("16250.00"), jours=D("12.5")), params).findings
+    assert (found.cell, found.message) == (
+        "H5",
+        "Facture de 16\u00a0250,00\u00a0€ pour 12,5\u00a0jours, au-dessus du plafond de "
+        "1\u00a0200,00\u00a0€ par jour : 15\u00a0000,00\u00a0€ retenus",
+    )
+
+
+def test_screening_finds_unknown_dossiers_and_duplicate_invoices():
+    lines = [
+        a_line(row=5, cells={"numero_facture": "D5"}),
+        a_line(row=6, dossier="IDF-9999", numero_facture="F-2"),
+        # Same provider (other spelling) and invoice number: entered twice.
+        a_line(row=7, prestataire="Afnor", cells={"numero_facture": "D7"}),
+        # Same invoice number from another provider: a different invoice.
+        a_line(row=8, prestataire="CYLAD"),
+        a_line(row=9, dossier=None, cells={"dossier": "A9"}),
+    ]
+    screening = screen_lines(lines, ["IDF-0001"])
+    assert [(f.code, f.cell) for f in screening.findings] == [
+        ("X06", "A6"),
+        ("X07", "D7"),
+        ("F07", "A9"),
+    ]
+    assert "déjà saisie en Prestations!D5" in screening.findings[1].message
+    assert [line.row for line in screening.by_dossier["IDF-0001"]] == [5, 8]

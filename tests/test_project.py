@@ -1,0 +1,34 @@
+"""The project keeps its promises to a new user: the README's two commands, CI running them."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).parents[1]
+
+
+def readme_commands() -> list[str]:
+    """The shell commands of the README's first two code blocks."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return [block.strip() for block in re.findall(r"```bash\n(.*?)```", text, re.S)[:2]]
+
+
+def test_readme_starts_with_the_install_and_the_test_commands():
+    install, tests = readme_commands()
+    assert "pip install" in install
+    assert install.endswith("xl-idf rules")
+    assert tests.endswith("pytest")
+    head = (ROOT / "README.md").read_text(encoding="utf-8")[:400]
+    assert install in head
+
+
+def test_ci_runs_the_readme_test_command():
+    _, tests = readme_commands()
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert tests in ci
+
+
+def test_layout_of_the_design():
+    for path in ("xl_idf", "tests", "pyproject.toml", "README.md"):
+        assert (ROOT / path).exists(), path

@@ -1,0 +1,208 @@
+"""Expense lines (X01-X10): which invoices count, and for how much.
+
+[§Dépenses concernées]: consulting expenses performed and invoiced by a referenced provider, in
+the region, capped per day of service, dated within the programme, and paid ("acquittées").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from xl_idf import french
+from xl_idf.catalogue import finding
+from xl_idf.findings import Finding, Severity
+from xl_idf.money import ZERO, cents_down
+from xl_idf.programme import Parameters
+from xl_idf.records import ExpenseLine
+from xl_idf.values import fold, match_name
+
+
+@dataclass(frozen=True)
+class LineResult:
+    """What one expense line counts for, with the findings that explain it."""
+
+    line: ExpenseLine
+    capped: Decimal
+    excluded: bool
+    findings: tuple[Finding, ...]
+
+    @property
+    def eligible(self) -> Decimal:
+        """The capped amount, or zero for an excluded line."""
+        return ZERO if self.excluded else self.capped
+
+    @property
+    def justified(self) -> bool:
+        """Counted for payments: paid (it has a date d'acquittement) and not excluded."""
+        return not self.excluded and self.line.date_acquittement is not None
+
+
+def capped_amount(montant_ht: Decimal, jours: Decimal, params: Parameters) -> Decimal:
+    """X02: min(amount excl. tax, daily cap x days), to the cent [§Dépenses concernées]."""
+    return cents_down(min(montant_ht, params.daily_cap * jours))
+
+
+def assess_line(
+    line: ExpenseLine, params: Parameters, dossier_provider: str | None = None
+) -> LineResult:
+    """X01-X05, X08-X10 on one line; `dossier_provider` is the provider of its dossier."""
+    found: list[Finding] = []
+    num = line.dossier
+
+    def blank(name: str) -> bool:
+        if getattr(line, name) is not None:
+            return False
+        if name not in line.unreadable:
+            found.append(line.missing(name))
+        return True
+
+    capped = ZERO
+    amount_known = not blank("montant_ht")
+    days_known = not blank("jours")
+    if amount_known and days_known:
+        assert line.montant_ht is not None
+        assert line.jours is not None
+        for name, value in (("jours", line.jours), ("montant_ht", line.montant_ht)):
+            if value <= 0:
+                found.append(
+                    finding(
+                        "X05",
+                        line.at(name),
+                        num,
+                        column=ExpenseLine.header(name),
+                        found=french.number(value),
+                    )
+                )
+        if line.jours > 0 and line.montant_ht > 0:
+            capped = capped_amount(line.montant_ht, line.jours, params)
+            if capped < line.montant_ht:
+                found.append(
+                    finding(
+                        "X02",
+                        line.at("montant_ht"),
+                        num,
+                        amount=french.eur(line.montant_ht),
+                        days=french.days(line.jours),
+                        cap=french.eur(params.daily_cap),
+                        capped=french.eur(capped),
+                    )
+                )
+
+    if not blank("prestataire"):
+        provider = match_name(line.prestataire, params.providers)
+        if provider is None:
+            found.append(finding("X01", line.at("prestataire"), num, found=str(line.prestataire)))
+        elif dossier_provider is not None and fold(provider) != fold(dossier_provider):
+            found.append(
+                finding(
+                    "X08",
+                    line.at("prestataire"),
+                    num,
+                    found=str(line.prestataire),
+                    expected=dossier_provider,
+                )
+            )
+
+    blank("date_prestation")
+    for name, what in (("date_prestation", "Prestation réalisée"), ("date_facture", "Facturée")):
+        when = getattr(line, name)
+        if when is None:
+            continue
+        if when > params.last_expense_date:
+            found.append(
+                finding(
+                    "X03",
+                    line.at(name),
+                    num,
+                    what=what,
+                    found=french.day(when),
+                    limit=french.day(params.last_expense_date),
+                )
+            )
+        elif when < params.period_start:
+            found.append(
+                finding(
+                    "X09",
+                    line.at(name),
+                    num,
+                    what=what,
+                    found=french.day(when),
+                    start=french.day(params.period_start),
+                )
+            )
+
+    if (
+        not blank("departement_prestation")
+        and line.departement_prestation not in params.region_departments
+    ):
+        found.append(
+            finding(
+                "X04",
+                line.at("departement_prestation"),
+                num,
+                found=str(line.departement_prestation),
+                region=params.region_name,
+            )
+        )
+
+    excluded = bool(line.unreadable) or any(
+        f.code in _EXCLUDING or f.severity is Severity.ERROR for f in found
+    )
+    if line.date_acquittement is None and not excluded:
+        found.append(finding("X10", line.at("date_acquittement"), num))
+    return LineResult(line=line, capped=capped, excluded=excluded, findings=tuple(found))
+
+
+# Warnings that still exclude the line: the programme does not count such expenses.
+_EXCLUDING = frozenset({"X03", "X09"})
+
+
+@dataclass(frozen=True)
+class Screening:
+    """Lines sorted by dossier after the checks that need the whole sheet (X06, X07)."""
+
+    by_dossier: Mapping[str, tuple[ExpenseLine, ...]]
+    findings: tuple[Finding, ...]
+
+
+def screen_lines(lines: Iterable[ExpenseLine], dossier_numbers: Iterable[str]) -> Screening:
+    """X06 (unknown dossier) and X07 (an invoice entered twice): the lines that go on."""
+    known = set(dossier_numbers)
+    seen: dict[tuple[str, str], ExpenseLine] = {}
+    kept: dict[str, list[ExpenseLine]] = {}
+    found: list[Finding] = []
+    for line in lines:
+        if line.dossier is None:
+            if "dossier" not in line.unreadable:
+                found.append(line.missing("dossier"))
+            continue
+        if line.dossier not in known:
+            found.append(finding("X06", line.at("dossier"), line.dossier, found=line.dossier))
+            continue
+        if line.prestataire is not None and line.numero_facture is not None:
+            key = (fold(line.prestataire), fold(line.numero_facture))
+            first = seen.setdefault(key, line)
+            if first is not line:
+                found.append(
+                    finding(
+                        "X07",
+                        line.at("numero_facture"),
+                        line.dossier,
+                        invoice=line.numero_facture,
+                        provider=line.prestataire,
+                        first=_place(first),
+                    )
+                )
+                continue
+        kept.setdefault(line.dossier, []).append(line)
+    return Screening(by_dossier={k: tuple(v) for k, v in kept.items()}, findings=tuple(found))
+
+
+def _place(line: ExpenseLine) -> str:
+    """Where a line stands, for a message: its cell, or its row, or 'une autre ligne'."""
+    where = line.at("numero_facture")
+    if where.cell:
+        return f"{where.sheet}!{where.cell}"
+    return f"ligne {line.row}" if line.row else "une autre ligne"

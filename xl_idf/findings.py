@@ -1,0 +1,56 @@
+"""Findings: what a rule says about the data, with its code, severity, French message and place.
+
+Rules *return* findings; they never raise for bad data (frictionless-py's habit). Each code is
+described once in `xl_idf.catalogue`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    """How serious a finding is: an error makes a workbook invalid."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def french(self) -> str:
+        """The severity as French finance staff read it."""
+        return {"error": "erreur", "warning": "avertissement", "info": "information"}[self.value]
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a value sits: sheet and cell (both None for a value typed in a formula)."""
+
+    sheet: str | None = None
+    cell: str | None = None
+
+
+NOWHERE = Location()
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing a rule found, located to its sheet and cell and tied to its dossier."""
+
+    code: str
+    severity: Severity
+    message: str
+    sheet: str | None = None
+    cell: str | None = None
+    dossier: str | None = None
+    file: str | None = None
+
+    def in_file(self, file: str) -> Finding:
+        """The same finding, placed in a workbook file."""
+        return replace(self, file=file)
+
+
+def errors(findings: tuple[Finding, ...] | list[Finding]) -> list[Finding]:
+    """The findings of severity error."""
+    return [f for f in findings if f.severity is Severity.ERROR]

@@ -1,0 +1,79 @@
+"""Values written the way French finance staff read them, for messages and reports."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from xl_idf.money import CENT
+
+NBSP = "\u00a0"  # no-break space: French thousands separator and space before "€" or "%"
+
+
+def _group(integer_digits: str) -> str:
+    groups: list[str] = []
+    while len(integer_digits) > 3:
+        groups.insert(0, integer_digits[-3:])
+        integer_digits = integer_digits[:-3]
+    groups.insert(0, integer_digits)
+    return NBSP.join(groups)
+
+
+def number(value: Decimal | int, places: int | None = None) -> str:
+    """A number with French separators: 1 200,5; with `places`, that many decimals."""
+    d = Decimal(value)
+    if places is not None:
+        d = d.quantize(Decimal(1).scaleb(-places))
+    elif d == d.to_integral_value():
+        d = d.quantize(Decimal(1))
+    else:
+        d = d.normalize()
+    sign = "-" if d < 0 else ""
+    text = f"{abs(d):f}"
+    integer, _, decimals = text.partition(".")
+    return f"{sign}{_group(integer)}" + (f",{decimals}" if decimals else "")
+
+
+def eur(amount: Decimal) -> str:
+    """An amount in euros to the cent: 1 200,00 €."""
+    return f"{number(amount.quantize(CENT), 2)}{NBSP}€"
+
+
+def days(value: Decimal | int) -> str:
+    """A number of days: 1 jour, 12,5 jours."""
+    return f"{number(value)}{NBSP}jour" + ("s" if abs(Decimal(value)) >= 2 else "")
+
+
+def percent(rate: Decimal) -> str:
+    """A rate given as a fraction, in percent: 0.5 -> 50 %."""
+    return f"{number(rate * 100)}{NBSP}%"
+
+
+def day(value: date) -> str:
+    """A date as jj/mm/aaaa."""
+    return value.strftime("%d/%m/%Y")
+
+
+def yes_no(value: bool) -> str:
+    """Oui or Non."""
+    return "Oui" if value else "Non"
+
+
+def listing(items: tuple[str, ...] | list[str]) -> str:
+    """Items joined with commas, for messages naming what is expected."""
+    return ", ".join(items)
+
+
+def parameter(value: object, unit: str) -> str:
+    """A programme parameter's value in words, by its unit (see `xl_idf.programme`)."""
+    if isinstance(value, tuple):
+        return listing([str(item) for item in value])
+    if isinstance(value, Decimal):
+        shown = {"EUR": eur, "percent": percent, "days": days}.get(unit, number)
+        return shown(value)
+    if isinstance(value, date):
+        return day(value)
+    if isinstance(value, int):
+        word = {"months": "mois", "employees": "salariés", "companies": "entreprises"}.get(unit)
+        return f"{number(value)} {word}" if word else number(value)
+    return str(value)

@@ -1,0 +1,152 @@
+"""Typed records of a quarter's workbook: dossiers, expense lines (prestations), payments.
+
+Each field carries the header label of its column in the provider template (SPEC 4.1, a
+contract), so the template builder, the reader and the messages all use one spelling. A record
+also remembers the cell each value came from, so that a rule's finding can name it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from xl_idf.catalogue import finding
+from xl_idf.findings import Finding, Location
+
+
+def column(header: str) -> Any:
+    """A record field read from the column titled `header`, blank unless given."""
+    return field(default=None, metadata={"header": header})
+
+
+class LegalForm(StrEnum):
+    """Forme juridique: the two kinds of structures the programme can support."""
+
+    ENTREPRISE = "Entreprise"
+    ASSOCIATION = "Association"
+
+
+NO_APPROVAL = "Aucun"  # Agrément ESS: the dropdown's first entry, meaning no approval
+
+
+class PaymentType(StrEnum):
+    """Type of a recorded payment (sheet Versements)."""
+
+    PHASE1 = "Phase 1"
+    ADVANCE_PHASE2 = "Acompte phase 2"
+    BALANCE_PHASE2 = "Solde phase 2"
+
+
+@dataclass(frozen=True)
+class Record:
+    """What every record shares: the cells it was read from and the values it could not read."""
+
+    SHEET: ClassVar[str] = ""
+    WITHOUT_VALUE: ClassVar[str] = ""  # what happens to the record when a needed value is blank
+
+    row: int | None = field(default=None, kw_only=True)
+    cells: Mapping[str, str] = field(default_factory=dict, kw_only=True)
+    unreadable: frozenset[str] = field(default_factory=frozenset, kw_only=True)
+
+    def at(self, name: str) -> Location:
+        """The sheet and cell of field `name` (no cell for a record not read from a sheet)."""
+        return Location(self.SHEET or None, self.cells.get(name))
+
+    @property
+    def dossier_number(self) -> str | None:
+        """The N° dossier the record belongs to."""
+        number: str | None = getattr(self, "dossier", None)
+        return number
+
+    def missing(self, name: str) -> Finding:
+        """F07: the value of field `name` is blank but needed."""
+        return finding(
+            "F07",
+            self.at(name),
+            self.dossier_number,
+            column=self.header(name),
+            consequence=self.WITHOUT_VALUE,
+        )
+
+    @classmethod
+    def header(cls, name: str) -> str:
+        """The column header of field `name`."""
+        return str(next(f.metadata["header"] for f in fields(cls) if f.name == name))
+
+    @classmethod
+    def headers(cls) -> dict[str, str]:
+        """Field name to column header, in the template's column order."""
+        return {f.name: f.metadata["header"] for f in fields(cls) if "header" in f.metadata}
+
+
+@dataclass(frozen=True)
+class Dossier(Record):
+    """One company's dossier (sheet Dossiers): who it is, its quote, its de minimis situation."""
+
+    SHEET: ClassVar[str] = "Dossiers"
+    WITHOUT_VALUE: ClassVar[str] = "dossier incomplet"
+
+    numero: str | None = column("N° dossier")
+    raison_sociale: str | None = column("Raison sociale")
+    siret: str | None = column("SIRET")
+    code_naf: str | None = column("Code NAF")
+    forme_juridique: LegalForm | None = column("Forme juridique")
+    activite_industrielle: bool | None = column("Activité industrielle")
+    agrement_ess: str | None = column("Agrément ESS")
+    part_recettes_production: Decimal | None = column("Part recettes production (%)")
+    effectif: int | None = column("Effectif")
+    duree_premier_bilan: int | None = column("Durée 1er bilan (mois)")
+    departement: str | None = column("Département")
+    code_postal: str | None = column("Code postal")
+    en_difficulte: bool | None = column("En difficulté")
+    a_jour_fiscal_social: bool | None = column("À jour fiscal et social")
+    fonds_propres: Decimal | None = column("Fonds propres (€)")
+    prestataire: str | None = column("Prestataire")
+    date_depot: date | None = column("Date de dépôt")
+    aides_minimis_3_ans: Decimal | None = column("Aides de minimis 3 ans (€)")
+    attestation_minimis: bool | None = column("Attestation de minimis")
+    jours_p1: Decimal | None = column("Jours prévus phase 1")
+    montant_p1: Decimal | None = column("Montant prévu phase 1 (€ HT)")
+    jours_p2: Decimal | None = column("Jours prévus phase 2")
+    montant_p2: Decimal | None = column("Montant prévu phase 2 (€ HT)")
+
+    @property
+    def dossier_number(self) -> str | None:
+        """The dossier's own number."""
+        return self.numero
+
+
+@dataclass(frozen=True)
+class ExpenseLine(Record):
+    """One invoice line of a service performed for a dossier (sheet Prestations)."""
+
+    SHEET: ClassVar[str] = "Prestations"
+    WITHOUT_VALUE: ClassVar[str] = "ligne exclue"
+
+    dossier: str | None = column("N° dossier")
+    phase: int | None = column("Phase")
+    prestataire: str | None = column("Prestataire")
+    numero_facture: str | None = column("N° facture")
+    date_prestation: date | None = column("Date de prestation")
+    date_facture: date | None = column("Date de facture")
+    jours: Decimal | None = column("Jours")
+    montant_ht: Decimal | None = column("Montant HT (€)")
+    departement_prestation: str | None = column("Département de prestation")
+    date_acquittement: date | None = column("Date d'acquittement")
+
+
+@dataclass(frozen=True)
+class Payment(Record):
+    """A payment already made by the Région for a dossier (sheet Versements)."""
+
+    SHEET: ClassVar[str] = "Versements"
+    WITHOUT_VALUE: ClassVar[str] = "versement non pris en compte"
+
+    dossier: str | None = column("N° dossier")
+    type: PaymentType | None = column("Type")
+    date_versement: date | None = column("Date")
+    montant: Decimal | None = column("Montant (€)")

@@ -1,0 +1,412 @@
+"""Edge readers: one raw cell value in, one typed value out, and a note when the read was lenient.
+
+Cell values come from python-calamine (a blank is `''`, every number a float), openpyxl, or xlwings
+(Office.js sends dates as serial numbers). Each reader accepts the ways finance staff and providers
+actually write a value and says so in a French note, which the report turns into a warning
+(SPEC section 3, Format). A value it cannot read raises `ValueRejected`; the message quotes the
+value but not the cell, which only the caller knows.
+"""
+
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from functools import wraps
+from typing import Generic, TypeVar
+
+from xl_idf.errors import ValueRejected
+from xl_idf.money import cents_down
+
+T = TypeVar("T")
+
+_EXCEL_ERRORS = frozenset(
+    [
+        "#N/A",
+        "#VALUE!",
+        "#DIV/0!",
+        "#REF!",
+        "#NAME?",
+        "#NUM!",
+        "#NULL!",
+        "#SPILL!",
+        "#CALC!",
+        "#GETTING_DATA",
+    ]
+)
+# Excel keeps 15 significant digits: a larger number has already lost some.
+_EXCEL_LIMIT = Decimal(10) ** 15
+_SPACES = " \u00a0\u202f"
+_FOLD_AS_SPACE = str.maketrans(dict.fromkeys("-_.'’\u2010\u2011", " "))
+_ONE_SPACE = str.maketrans(dict.fromkeys(_SPACES, " "))
+_NO_SPACES = str.maketrans("", "", _SPACES)
+
+_NUMBER_TEXT = re.compile(r"(?P<sign>[-+]?)(?P<body>[0-9](?:[0-9.,\u0020\u00a0\u202f]*[0-9])?)")
+_GROUPED = {sep: re.compile(rf"[0-9]{{1,3}}(?:{re.escape(sep)}[0-9]{{3}})+") for sep in " .,"}
+_THOUSANDS_LEAD = re.compile(r"[1-9][0-9]{0,2}")
+_DIGITS = re.compile(r"[0-9]")
+_EURO_UNIT = re.compile(r"(?P<number>.*?)\s*(?:€|EUR|euros?)?(?:\s*HT)?", re.IGNORECASE | re.DOTALL)
+_PERCENT_UNIT = re.compile(r"(?P<number>.*?)\s*%?", re.DOTALL)
+
+_TIME = r"(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?"
+_FRENCH_DATE = re.compile(
+    r"(?P<day>[0-9]{1,2})(?P<sep>[/.-])(?P<month>[0-9]{1,2})(?P=sep)(?P<year>[0-9]{4}|[0-9]{2})"
+    + _TIME
+)
+_ISO_DATE = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{1,2})-(?P<day>[0-9]{1,2})" + _TIME)
+# Excel's 1900 date system counts a 29/02/1900 that never was (serial 60), so from serial 61 on
+# the epoch is 30/12/1899, and before it 31/12/1899.
+_EXCEL_EPOCH = date(1899, 12, 30)
+_FICTITIOUS_LEAP_DAY = 60
+_LAST_SERIAL = 2958465
+
+_TRUE = frozenset({"oui", "o", "vrai", "true", "1"})
+_FALSE = frozenset({"non", "n", "faux", "false", "0"})
+_DEPARTMENTS = frozenset(
+    [f"{n:02d}" for n in range(1, 96) if n != 20] + ["2A", "2B"] + [str(n) for n in range(971, 977)]
+)
+_POSTAL_CODE = re.compile(r"[0-9]{5}")
+_SIRET_WRITTEN = re.compile(r"[0-9]+(?:[.\u0020\u00a0\u202f]+[0-9]+)*")
+_SIRET_SEPARATORS = re.compile(r"[.\u0020\u00a0\u202f]+")
+
+
+@dataclass(frozen=True)
+class Reading(Generic[T]):
+    """A value read from a cell, with the French note saying how leniently it was read."""
+
+    value: T | None
+    note: str | None = None
+
+
+def is_blank(raw: object) -> bool:
+    """Whether a cell is empty: None, or a text of nothing but spaces (no-break ones included)."""
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+def fold(text: str) -> str:
+    """The key two spellings of a name share when they differ only by case, accents or spacing."""
+    # Case folding then compatibility decomposition, twice, so that folding a key changes nothing.
+    text = unicodedata.normalize("NFD", text)
+    for _ in range(2):
+        text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(text.translate(_FOLD_AS_SPACE).split())
+
+
+def match_name(raw: object, names: Sequence[str]) -> str | None:
+    """The entry of `names` that `raw` spells, ignoring case, accents and spacing; else None."""
+    try:
+        text = read_text(raw).value
+    except ValueRejected:
+        return None
+    return None if text is None else _find(text, names)
+
+
+def _edge(reader: Callable[[object], Reading[T]]) -> Callable[[object], Reading[T]]:
+    """Give a reader what every cell shares: a blank reads as None, an Excel error is rejected."""
+
+    @wraps(reader)
+    def read(raw: object) -> Reading[T]:
+        if is_blank(raw):
+            return Reading(None)
+        if isinstance(raw, str) and raw.strip().upper() in _EXCEL_ERRORS:
+            raise ValueRejected(
+                f"valeur d'erreur Excel « {raw.strip()} » : corriger la formule ou la saisie"
+            )
+        return reader(raw)
+
+    return read
+
+
+@_edge
+def read_text(raw: object) -> Reading[str]:
+    """A text cell, stripped; a number typed in it reads as its digits (42.0 is « 42 »)."""
+    if isinstance(raw, str):
+        return Reading(raw.strip())
+    if isinstance(raw, date):
+        text = _french_date(raw)
+        return Reading(text, f"date saisie dans une cellule de texte, lue « {text} »")
+    value = _as_number(raw)
+    if value is None:
+        raise ValueRejected(f"texte attendu, trouvé « {_shown(raw)} »")
+    return Reading(_plain(value))
+
+
+@_edge
+def read_amount(raw: object) -> Reading[Decimal]:
+    """An amount in euros, to the cent: 1200.5, « 1 200,50 € », « 6 000,00 € HT »."""
+    value = _number(raw, "montant", "1200,50 ou 1 200,50 €", _EURO_UNIT)
+    amount = cents_down(value)
+    notes = [_text_note(raw, "montant", f"{_fr(amount)} €")]
+    if amount != value:
+        notes.append(f"montant {_fr(value)} € arrondi au centime inférieur, lu {_fr(amount)} €")
+    return Reading(amount, _joined(notes))
+
+
+@_edge
+def read_decimal(raw: object) -> Reading[Decimal]:
+    """A plain number, such as a count of days: 12.5, « 12,5 »."""
+    value = _number(raw, "nombre", "12,5")
+    return Reading(value, _text_note(raw, "nombre", _fr(value)))
+
+
+@_edge
+def read_percent(raw: object) -> Reading[Decimal]:
+    """Percent points from 0 to 100: 55, « 55 % », « 55,5 % »."""
+    value = _number(raw, "pourcentage", "55 ou 55 %", _PERCENT_UNIT)
+    if not 0 <= value <= 100:
+        raise ValueRejected(f"pourcentage hors limites « {_shown(raw)} » : attendu de 0 à 100")
+    notes = [_text_note(raw, "pourcentage", f"{_fr(value)} %")]
+    # A cell formatted as a percentage holds 0.55 when it shows 55 %.
+    if 0 < value < 1 and not (isinstance(raw, str) and "%" in raw):
+        points = _fr((value * 100).normalize())
+        notes.append(
+            f"pourcentage lu {_fr(value)} % : s'agissait-il de {points} % ? Une cellule au format "
+            f"pourcentage affichant {points} % contient {_fr(value)} ; saisir {points}"
+        )
+    return Reading(value, _joined(notes))
+
+
+@_edge
+def read_int(raw: object) -> Reading[int]:
+    """A whole number: 45, 45.0, « 1 250 »."""
+    value = _number(raw, "nombre entier", "45 ou 1 250")
+    if value != value.to_integral_value():
+        raise ValueRejected(f"nombre entier attendu, trouvé « {_shown(raw)} »")
+    return Reading(int(value), _text_note(raw, "nombre entier", str(int(value))))
+
+
+@_edge
+def read_date(raw: object) -> Reading[date]:
+    """A date: a date cell, an Excel serial number, or text « jj/mm/aaaa » (day first)."""
+    if isinstance(raw, datetime):
+        return Reading(raw.date())
+    if isinstance(raw, date):
+        return Reading(raw)
+    if isinstance(raw, str):
+        return _date_from_text(raw.strip())
+    serial = _as_number(raw)
+    if serial is None:
+        raise ValueRejected(f"date illisible « {_shown(raw)} » : format attendu jj/mm/aaaa")
+    day = _from_serial(serial, _shown(raw))
+    return Reading(day, f"date saisie comme nombre {_shown(raw)}, lue {_french_date(day)}")
+
+
+@_edge
+def read_bool(raw: object) -> Reading[bool]:
+    """Yes or no: « Oui »/« Non », or O/N, Vrai/Faux, TRUE/FALSE, 1/0 with a note."""
+    if isinstance(raw, bool):
+        return Reading(raw)
+    if isinstance(raw, str):
+        if raw.strip() in ("Oui", "Non"):
+            return Reading(raw.strip() == "Oui")
+        key = fold(raw)
+    else:
+        number = _as_number(raw)
+        key = str(int(number)) if number is not None and number in (0, 1) else ""
+    if key in _TRUE or key in _FALSE:
+        value = key in _TRUE
+        return Reading(value, f"oui/non saisi « {_shown(raw)} », lu {'Oui' if value else 'Non'}")
+    raise ValueRejected(
+        f"oui/non illisible « {_shown(raw)} » : attendu Oui ou Non "
+        "(acceptés aussi : O/N, Vrai/Faux, TRUE/FALSE, 1/0)"
+    )
+
+
+@_edge
+def read_department(raw: object) -> Reading[str]:
+    """A French department code: « 09 », « 31 », « 2A », « 971 »; 9 or « 9 » is padded to « 09 »."""
+    code = _code_digits(raw).upper()
+    code = code.zfill(2) if len(code) == 1 else code
+    if code not in _DEPARTMENTS:
+        raise ValueRejected(
+            f"département inconnu « {_shown(raw)} » : "
+            "attendu un code de 01 à 95 (Corse : 2A ou 2B) ou de 971 à 976"
+        )
+    return Reading(
+        code, None if code == _shown(raw) else f"département saisi « {_shown(raw)} », lu {code}"
+    )
+
+
+@_edge
+def read_postal_code(raw: object) -> Reading[str]:
+    """A postal code of 5 digits; 9000 or « 31 000 » is read as « 09000 », « 31000 »."""
+    code = _code_digits(raw).translate(_NO_SPACES)
+    # Every French postal code starts 01 to 98: Excel can only have dropped one zero.
+    code = code.zfill(5) if len(code) == 4 else code
+    if not _POSTAL_CODE.fullmatch(code):
+        raise ValueRejected(f"code postal illisible « {_shown(raw)} » : 5 chiffres attendus")
+    return Reading(
+        code, None if code == _shown(raw) else f"code postal saisi « {_shown(raw)} », lu {code}"
+    )
+
+
+@_edge
+def read_siret(raw: object) -> Reading[str]:
+    """A SIRET as its 14 digits, spaces and dots removed; text of another shape is left to E12."""
+    if isinstance(raw, str):
+        text = raw.strip()
+        digits = _SIRET_SEPARATORS.sub("", text) if _SIRET_WRITTEN.fullmatch(text) else text
+        return Reading(digits if len(digits) <= 14 else text)
+    number = _as_number(raw)
+    if number is not None and number >= _EXCEL_LIMIT:
+        raise ValueRejected(
+            f"SIRET saisi comme nombre trop long « {_shown(raw)} » : Excel ne garde que "
+            "15 chiffres et des chiffres ont pu être perdus ; saisir le SIRET en texte"
+        )
+    if number is None or number < 0 or number != number.to_integral_value():
+        raise ValueRejected(f"SIRET illisible « {_shown(raw)} » : 14 chiffres attendus")
+    digits = str(int(number)).zfill(14)
+    return Reading(
+        digits,
+        f"SIRET saisi comme nombre « {_shown(raw)} », lu {digits} "
+        "(le saisir en texte pour garder les zéros de tête)",
+    )
+
+
+def read_choice(raw: object, choices: Sequence[str]) -> Reading[str]:
+    """The entry of `choices` the cell spells, ignoring case, accents and spacing."""
+    text = read_text(raw).value
+    if text is None:
+        return Reading(None)
+    choice = _find(text, choices)
+    if choice is None:
+        raise ValueRejected(f"valeur inconnue « {text} » : choisir parmi {', '.join(choices)}")
+    return Reading(choice, None if choice == text else f"valeur saisie « {text} », lue {choice}")
+
+
+def _find(text: str, names: Sequence[str]) -> str | None:
+    key = fold(text)
+    return next((name for name in names if fold(name) == key), None)
+
+
+def _as_number(raw: object) -> Decimal | None:
+    """The exact value of a number cell (a float through its repr), None if it holds no number."""
+    # bool is an int, but TRUE in a number cell is a mistake, not 1.
+    if isinstance(raw, bool) or not isinstance(raw, int | float | Decimal):
+        return None
+    # float() first: a float subclass (numpy's float64) has a repr that is not a number.
+    value = Decimal(repr(float(raw))) if isinstance(raw, float) else Decimal(raw)
+    if not value.is_finite():
+        raise ValueRejected(f"nombre invalide « {_shown(raw)} »")
+    return value
+
+
+def _number(raw: object, noun: str, example: str, unit: re.Pattern[str] | None = None) -> Decimal:
+    """The number a cell holds, as a number or as text followed by `unit`; else ValueRejected."""
+    if isinstance(raw, str):
+        text = raw.strip()
+        written = unit.fullmatch(text) if unit else None
+        value = _parse_number(written["number"] if written else text, _shown(raw))
+    else:
+        value = _as_number(raw)
+    if value is None:
+        raise ValueRejected(f"{noun} illisible « {_shown(raw)} » : écrire par exemple {example}")
+    if abs(value) >= _EXCEL_LIMIT:
+        raise ValueRejected(f"{noun} trop grand « {_shown(raw)} » : Excel ne garde que 15 chiffres")
+    return value
+
+
+def _parse_number(text: str, shown: str) -> Decimal | None:
+    """The number written in `text`, French or English style; None if it is not one."""
+    match = _NUMBER_TEXT.fullmatch(text)
+    if match is None:
+        return None
+    sign, body = match["sign"], match["body"].translate(_ONE_SPACE)
+    marks = _DIGITS.sub("", body)
+    # The last separator marks the decimals, unless it is a space or it repeats (1.200.000).
+    last = marks[-1:]
+    decimal = last if last in (".", ",") and marks.count(last) == 1 else ""
+    whole, frac = body.rsplit(decimal, 1) if decimal else (body, "")
+    thousands = set(marks) - {decimal}
+    if len(thousands) > 1:
+        return None
+    if thousands:
+        separator = thousands.pop()
+        if not _GROUPED[separator].fullmatch(whole):
+            return None
+        whole = whole.replace(separator, "")
+    elif len(frac) == 3 and _THOUSANDS_LEAD.fullmatch(whole):
+        small = _fr(Decimal(f"{sign}{whole}.{frac}").normalize())
+        large = f"{sign}{whole}{frac}"
+        raise ValueRejected(
+            f"nombre ambigu « {shown} » : {large} ou {small} ? Écrire {large} "
+            f"ou {sign}{whole} {frac},00 pour le premier, {small} pour le second"
+        )
+    return Decimal(f"{sign}{whole}.{frac}" if frac else f"{sign}{whole}")
+
+
+def _date_from_text(text: str) -> Reading[date]:
+    written = _FRENCH_DATE.fullmatch(text) or _ISO_DATE.fullmatch(text)
+    if written is None:
+        raise ValueRejected(f"date illisible « {text} » : format attendu jj/mm/aaaa")
+    year = int(written["year"])
+    short_year = len(written["year"]) == 2
+    try:
+        day = date(2000 + year if short_year else year, int(written["month"]), int(written["day"]))
+    except ValueError:
+        raise ValueRejected(f"date impossible « {text} » : ce jour n'existe pas") from None
+    note = f"date saisie en texte « {text} », lue {_french_date(day)}"
+    if short_year:
+        note += f" (année à deux chiffres lue {day.year})"
+    return Reading(day, note)
+
+
+def _from_serial(serial: Decimal, shown: str) -> date:
+    """The day an Excel serial number of the 1900 date system stands for; its time is dropped."""
+    if not 1 <= serial < _LAST_SERIAL + 1:
+        raise ValueRejected(
+            f"date saisie comme nombre hors limites « {shown} » : attendu une date jj/mm/aaaa"
+        )
+    days = int(serial)
+    if days == _FICTITIOUS_LEAP_DAY:
+        raise ValueRejected(
+            f"date impossible « {shown} » : le 29/02/1900 du calendrier d'Excel n'a pas existé"
+        )
+    return _EXCEL_EPOCH + timedelta(days if days > _FICTITIOUS_LEAP_DAY else days + 1)
+
+
+def _code_digits(raw: object) -> str:
+    """The code a cell spells: its stripped text, or the digits of a whole number; else ''."""
+    if isinstance(raw, str):
+        return raw.strip()
+    number = _as_number(raw)
+    return _plain(number) if number is not None and number >= 0 else ""
+
+
+def _text_note(raw: object, noun: str, read_as: str) -> str | None:
+    return (
+        f"{noun} saisi en texte « {raw.strip()} », lu {read_as}" if isinstance(raw, str) else None
+    )
+
+
+def _joined(notes: list[str | None]) -> str | None:
+    return " ; ".join(note for note in notes if note) or None
+
+
+def _plain(value: Decimal) -> str:
+    """A number's digits without exponent, and without a '.0' when it is whole."""
+    return str(int(value)) if value == value.to_integral_value() else format(value, "f")
+
+
+def _fr(value: Decimal) -> str:
+    return format(value, "f").replace(".", ",")
+
+
+def _french_date(day: date) -> str:
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+
+
+def _shown(raw: object) -> str:
+    """How a message quotes the raw value: as the user sees it in French Excel."""
+    if isinstance(raw, str):
+        return raw.strip()
+    if isinstance(raw, bool):
+        return "VRAI" if raw else "FAUX"
+    if isinstance(raw, date):
+        return _french_date(raw)
+    if isinstance(raw, int | float | Decimal):
+        value = Decimal(repr(float(raw))) if isinstance(raw, float) else Decimal(raw)
+        return _plain(value).replace(".", ",") if value.is_finite() else str(raw)
+    return str(raw)
