@@ -100,13 +100,25 @@ class Programme:
     source: str
     path: str
     parameters: Mapping[str, Parameter]
+    # Snapshots already built, by day: a quarter's dossiers share a few hundred filing dates.
+    _snapshots: dict[date, Parameters] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     def in_force(self, day: date) -> bool:
         """True when every parameter has a value on `day`."""
-        return all(p.at(day) is not None for p in self.parameters.values())
+        return day in self._snapshots or all(
+            p.at(day) is not None for p in self.parameters.values()
+        )
 
     def at(self, day: date) -> Parameters:
         """The snapshot of the parameters in force on `day`."""
+        snapshot = self._snapshots.get(day)
+        if snapshot is None:
+            snapshot = self._snapshots[day] = self._build(day)
+        return snapshot
+
+    def _build(self, day: date) -> Parameters:
         values: dict[str, Any] = {}
         for name, parameter in self.parameters.items():
             dated = parameter.at(day)

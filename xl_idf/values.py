@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Generic, TypeVar
 
 from xl_idf.errors import ValueRejected
@@ -84,8 +84,10 @@ def is_blank(raw: object) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
 
 
+@lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """The key two spellings of a name share when they differ only by case, accents or spacing."""
+    # Cached: the same provider names and list values are folded again on every row.
     # Case folding then compatibility decomposition, twice, so that folding a key changes nothing.
     text = unicodedata.normalize("NFD", text)
     for _ in range(2):

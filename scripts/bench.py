@@ -1,0 +1,98 @@
+"""Benchmark of xl-idf: how fast the core assesses dossiers (a measurement, not a test).
+
+Run: `python scripts/bench.py [--dossiers N]`. Prints one line per measurement with the best of
+several runs and the peak memory the run allocated (tracemalloc).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import tracemalloc
+from collections.abc import Callable
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from xl_idf.programme import load_programme
+from xl_idf.quarter import assess_quarter
+from xl_idf.records import Dossier, ExpenseLine, LegalForm, Payment, PaymentType
+from xl_idf.subsidy import compute_subsidy
+
+
+def make_quarter(count: int) -> tuple[list[Dossier], list[ExpenseLine], list[Payment]]:
+    """`count` varied dossiers, with three paid lines and one payment each."""
+    programme = load_programme()
+    params = programme.at(programme.reference_day)
+    providers = params.providers
+    departments = params.region_departments
+    start = params.period_start
+    dossiers, lines, payments = [], [], []
+    for i in range(count):
+        number = f"IDF-{i:05d}"
+        daily = params.daily_cap - Decimal(i % 400)
+        phase2_days = Decimal(5 + i % 21)
+        dossiers.append(
+            Dossier(
+                numero=number, siret="73282932000074", code_naf="25.62B",
+                forme_juridique=LegalForm.ENTREPRISE, activite_industrielle=True,
+                effectif=10 + i % 4000, duree_premier_bilan=12 + i % 30,
+                departement=departments[i % len(departments)], code_postal=None,
+                en_difficulte=False, a_jour_fiscal_social=True,
+                fonds_propres=Decimal(5000 + (i % 97) * 1000), prestataire=providers[i % 7],
+                date_depot=start + timedelta(days=i % 1000), aides_minimis_3_ans=Decimal(0),
+                attestation_minimis=True, jours_p1=params.phase1_max_days,
+                montant_p1=daily * params.phase1_max_days, jours_p2=phase2_days,
+                montant_p2=daily * phase2_days,
+            )
+        )  # fmt: skip
+        for n, (phase, days) in enumerate(((1, params.phase1_max_days), (2, phase2_days))):
+            lines.append(
+                ExpenseLine(
+                    dossier=number, phase=phase, prestataire=providers[i % 7],
+                    numero_facture=f"F{i}-{n}", date_prestation=date(2022, 6, 1),
+                    jours=days, montant_ht=daily * days,
+                    departement_prestation=departments[0], date_acquittement=date(2022, 7, 1),
+                )
+            )  # fmt: skip
+        payments.append(Payment(dossier=number, type=PaymentType.PHASE1, montant=daily * 5))
+    return dossiers, lines, payments
+
+
+def measure(label: str, unit_count: int, unit: str, run: Callable[[], Any], repeat: int) -> None:
+    """Print the best time of `repeat` runs and the peak memory of one."""
+    best = float("inf")
+    for _ in range(repeat):
+        began = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - began)
+    tracemalloc.start()
+    run()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    per = best / unit_count * 1e6
+    print(f"{label:<48} {best * 1000:9.1f} ms  {per:8.1f} µs/{unit}  peak {peak / 2**20:7.1f} MiB")
+
+
+def main() -> None:
+    """Run every measurement."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--dossiers", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    programme = load_programme()
+    params = programme.at(programme.reference_day)
+    dossiers, lines, payments = make_quarter(args.dossiers)
+    n = len(dossiers)
+    measure(
+        f"core: compute_subsidy x {n}", n, "dossier",
+        lambda: [compute_subsidy(d, params) for d in dossiers], args.repeat,
+    )  # fmt: skip
+    measure(
+        f"core: assess_quarter, {n} dossiers, {len(lines)} lines", n, "dossier",
+        lambda: assess_quarter(dossiers, lines, payments, programme), args.repeat,
+    )  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
