@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from xl_idf.errors import ProgrammeError
+from xl_idf.values import DEPARTMENTS
 
 DEFAULT_PROGRAMME = "occitanie-idf-2020-2022"
 
-_DEPARTMENT = re.compile(r"^(0[1-9]|[1-8]\d|9[0-5]|2A|2B|97[1-6])$")
 _NAF_DIVISION = re.compile(r"^\d\d$")
 _HUNDRED = Decimal(100)
 
@@ -270,7 +270,7 @@ class _Loader:
 def _to_decimal(raw: Any) -> Decimal:
     # TOML floats are binary fractions: money and rates must be written exactly.
     if isinstance(raw, bool) or not isinstance(raw, str | int):
-        raise TypeError(f'valeur {raw!r} : écrire un nombre exact, en texte ("1200.00") ou entier')
+        raise TypeError(f'valeur {raw!r} : écrire un nombre exact, en texte ("1234.50") ou entier')
     try:
         value = Decimal(str(raw).strip())
     except InvalidOperation:
@@ -342,7 +342,7 @@ _CONVERTERS: Mapping[str, Callable[[Any], Any]] = {
     "companies": _to_count,
     "date": _to_date,
     "text": _to_text,
-    "departments": _list_of(lambda s: bool(_DEPARTMENT.match(s)), "code de département"),
+    "departments": _list_of(DEPARTMENTS.__contains__, "code de département"),
     "naf_divisions": _list_of(lambda s: bool(_NAF_DIVISION.match(s)), "division NAF"),
     "names": _list_of(lambda s: bool(s.strip()), "nom"),
 }

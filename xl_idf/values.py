@@ -63,9 +63,10 @@ _LAST_SERIAL = 2958465
 
 _TRUE = frozenset({"oui", "o", "vrai", "true", "1"})
 _FALSE = frozenset({"non", "n", "faux", "false", "0"})
-_DEPARTMENTS = frozenset(
+DEPARTMENTS = frozenset(
     [f"{n:02d}" for n in range(1, 96) if n != 20] + ["2A", "2B"] + [str(n) for n in range(971, 977)]
-)
+)  # every French department code: 01-95 but 20, Corsica's 2A and 2B, overseas 971-976
+
 _POSTAL_CODE = re.compile(r"[0-9]{5}")
 _SIRET_WRITTEN = re.compile(r"[0-9]+(?:[.\u0020\u00a0\u202f]+[0-9]+)*")
 _SIRET_SEPARATORS = re.compile(r"[.\u0020\u00a0\u202f]+")
@@ -137,8 +138,8 @@ def read_text(raw: object) -> Reading[str]:
 
 @_edge
 def read_amount(raw: object) -> Reading[Decimal]:
-    """An amount in euros, to the cent: 1200.5, « 1 200,50 € », « 6 000,00 € HT »."""
-    value = _number(raw, "montant", "1200,50 ou 1 200,50 €", _EURO_UNIT)
+    """An amount in euros, to the cent: 1234.5, « 1 234,50 € », « 6 000,00 € HT »."""
+    value = _number(raw, "montant", "1234,50 ou 1 234,50 €", _EURO_UNIT)
     amount = cents_down(value)
     notes = [_text_note(raw, "montant", f"{_fr(amount)} €")]
     if amount != value:
@@ -221,7 +222,7 @@ def read_department(raw: object) -> Reading[str]:
     """A French department code: « 09 », « 31 », « 2A », « 971 »; 9 or « 9 » is padded to « 09 »."""
     code = _code_digits(raw).upper()
     code = code.zfill(2) if len(code) == 1 else code
-    if code not in _DEPARTMENTS:
+    if code not in DEPARTMENTS:
         raise ValueRejected(
             f"département inconnu « {_shown(raw)} » : "
             "attendu un code de 01 à 95 (Corse : 2A ou 2B) ou de 971 à 976"
