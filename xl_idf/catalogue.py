@@ -316,10 +316,10 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "P01",
         INFO,
-        "Aucun versement avant 5 jours justifiés",
+        "Aucun versement avant la durée minimale justifiée",
         "[§Modalités de versement] « Le versement est proportionnel au prorata des dépenses "
         "justifiées, sur la base d'une prestation de […] jours minimum »",
-        "{found} justifiés, {expected} minimum : aucun versement n'est encore dû",
+        "Jours justifiés : {found}, {expected} au minimum : aucun versement n'est encore dû",
         parameters=("min_days",),
     ),
     Rule(
