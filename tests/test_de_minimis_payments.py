@@ -341,9 +341,14 @@ def test_p04_message(params):
     )
     (found,) = result.findings
     assert found.message == (
-        "Solde de la phase 2 négatif : 3\u00a0000,00\u00a0€ à reverser (phase 2 due "
-        "7\u00a0500,00\u00a0€, acompte 10\u00a0500,00\u00a0€)"
+        "Solde de la phase 2 négatif : 3\u00a0000,00\u00a0€ (phase 2 due sur les dépenses "
+        "justifiées 7\u00a0500,00\u00a0€, acompte versé 10\u00a0500,00\u00a0€) ; trop-perçu à "
+        "reverser si la phase 2 s'arrête là"
     )
+    planned = schedule_payments(D("6000"), D("15000"), D("6000"), D("10000"), D("15"), params)
+    # Due 50 % x 10,000 = 5,000; planned advance 70 % x 15,000 = 10,500; balance -5,500.
+    assert planned.balance_phase2 == D("-5500.00")
+    assert "acompte prévu 10\u00a0500,00\u00a0€" in planned.findings[0].message
 
 
 def test_recorded_payments_are_summed_by_type():

@@ -152,7 +152,7 @@ def test_ineligible_dossier_with_a_recorded_payment(programme):
 def test_line_without_phase_is_excluded(programme):
     result = assess_dossier(a_dossier(), [a_line(phase=None)], [], programme)
     assert codes(result.findings) == ["F07", "P01"]
-    assert result.findings[0].message == "Phase manquant : ligne exclue"
+    assert result.findings[0].message == "Valeur manquante dans « Phase » : ligne exclue"
 
 
 def test_snapshot_follows_the_filing_date(programme):

@@ -178,7 +178,7 @@ def test_missing_value_says_which_column(params):
     assert (found.code, found.cell, found.message) == (
         "F07",
         "Q7",
-        "Date de dépôt manquant : dossier incomplet",
+        "Valeur manquante dans « Date de dépôt » : dossier incomplet",
     )
 
 

@@ -30,5 +30,5 @@ def test_ci_runs_the_readme_test_command():
 
 
 def test_layout_of_the_design():
-    for path in ("xl_idf", "tests", "pyproject.toml", "README.md"):
+    for path in ("xl_idf", "scripts", "workbooks", "tests", "pyproject.toml", "README.md"):
         assert (ROOT / path).exists(), path

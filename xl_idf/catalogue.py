@@ -347,7 +347,8 @@ RULES: tuple[Rule, ...] = (
         "Solde négatif : trop-perçu à reverser",
         "[§Modalités de versement] « le solde à l'issue de la phase 2 » ; « proportionnel au "
         "prorata des dépenses justifiées »",
-        "Solde de la phase 2 négatif : {found} à reverser (phase 2 due {due}, acompte {advance})",
+        "Solde de la phase 2 négatif : {found} (phase 2 due sur les dépenses justifiées {due}, "
+        "{advance}) ; trop-perçu à reverser si la phase 2 s'arrête là",
     ),
     Rule(
         "P05",
@@ -372,7 +373,21 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "F06", E, "N° dossier en double", _FORMAT, "N° dossier « {found} » déjà utilisé en {first}"
     ),
-    Rule("F07", E, "Valeur obligatoire manquante", _FORMAT, "{column} manquant : {consequence}"),
+    Rule(
+        "F07",
+        E,
+        "Valeur obligatoire manquante",
+        _FORMAT,
+        "Valeur manquante dans « {column} » : {consequence}",
+    ),
+    Rule(
+        "F08",
+        E,
+        "Formule sans valeur calculée",
+        _FORMAT,
+        "{column} : la cellule contient une formule qui n'a jamais été calculée ; ouvrir le "
+        "classeur dans Excel ou LibreOffice et l'enregistrer, ou saisir la valeur",
+    ),
 )
 
 CATALOGUE: dict[str, Rule] = {rule.code: rule for rule in RULES}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -84,6 +85,28 @@ def rules(
         for name in rule.parameters:
             typer.echo(f"      Paramètre : {_parameter_line(loaded, name)}")
     typer.echo(f"\n{len(RULES)} règles.")
+
+
+@app.command("template")
+def template(
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Fichier .xlsx à écrire.", dir_okay=False)
+    ],
+    programme: ProgrammeOption = DEFAULT_PROGRAMME,
+) -> None:
+    """Écrit un modèle de classeur vierge pour les prestataires."""
+    from xl_idf.template import write_template  # openpyxl loads only for this command
+
+    loaded = _programme(programme)
+    if output.suffix.lower() != ".xlsx":
+        typer.echo(f"Erreur : « {output} » : le modèle s'enregistre en .xlsx", err=True)
+        raise typer.Exit(2)
+    try:
+        write_template(output, loaded)
+    except OSError as exc:
+        typer.echo(f"Erreur : impossible d'écrire « {output} » ({french.os_error(exc)})", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"Modèle écrit : {output}")
 
 
 def main() -> None:

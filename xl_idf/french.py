@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from datetime import date
 from decimal import Decimal
 
@@ -77,3 +78,18 @@ def parameter(value: object, unit: str) -> str:
         word = {"months": "mois", "employees": "salariés", "companies": "entreprises"}.get(unit)
         return f"{number(value)} {word}" if word else number(value)
     return str(value)
+
+
+_OS_REASONS = {
+    errno.ENOENT: "fichier ou dossier introuvable",
+    errno.EACCES: "accès refusé",
+    errno.EPERM: "opération non permise",
+    errno.EISDIR: "c'est un dossier, pas un fichier",
+    errno.ENOSPC: "plus de place sur le disque",
+    errno.EROFS: "support en lecture seule",
+}
+
+
+def os_error(exc: OSError) -> str:
+    """Why a file could not be read or written, in French."""
+    return _OS_REASONS.get(exc.errno or 0, f"erreur du système ({exc.strerror or exc})")

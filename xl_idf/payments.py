@@ -101,7 +101,8 @@ def schedule_payments(
                 dossier,
                 found=french.eur(-balance),
                 due=french.eur(due_phase2),
-                advance=french.eur(advance),
+                advance=("acompte prévu " if recorded_advance is None else "acompte versé ")
+                + french.eur(advance),
             )
         )
     return Schedule(phase1, advance, balance, bases, tuple(found))

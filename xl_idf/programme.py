@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from xl_idf import french
 from xl_idf.errors import ProgrammeError
 from xl_idf.values import DEPARTMENTS
 
@@ -163,7 +164,8 @@ def _load_path(path: Path) -> Programme:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
     except OSError as exc:
-        raise ProgrammeError(f"{path} : fichier de programme illisible ({exc.strerror})") from None
+        why = french.os_error(exc)
+        raise ProgrammeError(f"{path} : fichier de programme illisible ({why})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ProgrammeError(f"{path} : TOML invalide ({exc})") from None
     return _Loader(str(path)).programme(data)

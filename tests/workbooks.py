@@ -1,0 +1,77 @@
+"""Helpers of the workbook tests: the build script, and a workbook described for comparison."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import openpyxl
+
+ROOT = Path(__file__).parents[1]
+WORKBOOKS = ROOT / "workbooks"
+
+
+def build_script() -> ModuleType:
+    """scripts/build_workbooks.py, imported as a module."""
+    spec = importlib.util.spec_from_file_location(
+        "build_workbooks", ROOT / "scripts" / "build_workbooks.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def describe(path: Path) -> dict[str, Any]:
+    """What matters in a workbook: cells, styles, validations, tables, protection, properties."""
+    book = openpyxl.load_workbook(path)
+    sheets = {}
+    for sheet in book.worksheets:
+        cells = {
+            cell.coordinate: (
+                cell.value, cell.number_format, cell.font.b, cell.fill.fgColor.rgb,
+                cell.protection.locked,
+            )
+            for row in sheet.iter_rows()
+            for cell in row
+            if cell.value is not None or cell.has_style
+        }  # fmt: skip
+        sheets[sheet.title] = {
+            "state": sheet.sheet_state,
+            "cells": cells,
+            "validations": sorted(
+                (
+                    str(v.sqref),
+                    v.type,
+                    v.formula1,
+                    v.formula2,
+                    v.operator,
+                    v.errorStyle,
+                    v.error,
+                    v.prompt,
+                    v.promptTitle,
+                )
+                for v in sheet.data_validations.dataValidation
+            ),
+            "tables": dict(sheet.tables.items()),  # name -> ref
+            "freeze": sheet.freeze_panes,
+            "widths": {k: d.width for k, d in sheet.column_dimensions.items()},
+            "column_formats": {
+                k: (d.number_format, d.protection.locked)
+                for k, d in sheet.column_dimensions.items()
+            },
+            "protection": (sheet.protection.sheet, sheet.protection.insertRows),
+        }
+    props = book.properties
+    return {
+        "order": book.sheetnames,
+        "sheets": sheets,
+        "names": sorted((n, d.attr_text) for n, d in book.defined_names.items()),
+        "properties": (props.title, props.subject, props.keywords, props.creator, props.created),
+        "custom": sorted((p.name, p.value) for p in book.custom_doc_props),
+    }

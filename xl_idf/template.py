@@ -1,0 +1,419 @@
+"""The provider template: the workbook the referenced providers fill each quarter (SPEC 4.1).
+
+Built from the programme file, so lists, limits and the figures in the instructions are never
+typed twice. Each data sheet holds one Excel table named like the sheet, with dropdowns and
+input checks carrying French messages; a hidden sheet `Listes` holds the dropdowns' values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Literal
+
+from openpyxl import Workbook
+from openpyxl.packaging.custom import StringProperty
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from xl_idf import french
+from xl_idf.programme import Parameters, Programme
+from xl_idf.records import (
+    NO_APPROVAL,
+    Dossier,
+    ExpenseLine,
+    LegalForm,
+    Payment,
+    PaymentType,
+    Record,
+)
+
+TEMPLATE_VERSION = "1.0"
+TEMPLATE_TITLE = "Modèle de dossiers — Parcours régional Industrie du futur"
+INSTRUCTIONS, LISTS = "Instructions", "Listes"
+# Rows prepared for input below the header: validations and formats reach this far.
+INPUT_ROWS = 2000
+# A fixed creation date keeps the build reproducible (the save itself stamps "modified").
+BUILT = datetime(2026, 11, 26)
+
+EUROS = '#,##0.00\\ "€"'
+DATE = "dd/mm/yyyy"
+TEXT = "@"
+YES_NO = ("Oui", "Non")
+
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+_TITLE_FONT = Font(bold=True, size=14, color="1F4E78")
+_THIN = Side(style="thin", color="BFBFBF")
+
+
+_Kind = Literal["whole", "decimal", "list", "date", "textLength"]
+_Operator = Literal["between", "greaterThan"]
+
+
+@dataclass(frozen=True)
+class Choices:
+    """A dropdown: its title in `Listes` and its values, drawn from the programme."""
+
+    title: str
+    name: str  # the workbook's defined name for the list
+    values: Callable[[Parameters], tuple[str, ...]]
+    strict: bool = True  # False: a value outside the list is warned about, not refused
+
+
+FORMS = Choices("Formes juridiques", "Liste_Formes", lambda p: tuple(LegalForm))
+YES_NO_LIST = Choices("Oui / Non", "Liste_OuiNon", lambda p: YES_NO)
+APPROVALS = Choices("Agréments ESS", "Liste_Agrements", lambda p: (NO_APPROVAL, *p.ess_approvals))
+PROVIDERS = Choices(
+    "Prestataires référencés", "Liste_Prestataires", lambda p: p.providers, strict=False
+)
+DEPARTMENTS = Choices(
+    "Départements de la région", "Liste_Departements", lambda p: p.region_departments, strict=False
+)
+PHASES = Choices("Phases", "Liste_Phases", lambda p: ("1", "2"))
+PAYMENT_TYPES = Choices("Types de versement", "Liste_TypesVersement", lambda p: tuple(PaymentType))
+CHOICES = (FORMS, YES_NO_LIST, APPROVALS, PROVIDERS, DEPARTMENTS, PHASES, PAYMENT_TYPES)
+
+
+@dataclass(frozen=True)
+class Column:
+    """How one column of a data sheet is laid out and checked."""
+
+    width: int
+    prompt: str
+    number_format: str = "General"
+    choices: Choices | None = None
+    check: Callable[[Parameters], DataValidation] | None = None
+
+
+def _decimal(minimum: str, maximum: str, error: str, strict: bool = True) -> DataValidation:
+    return _validation("decimal", "between", minimum, maximum, error, strict)
+
+
+def _whole(minimum: str, maximum: str, error: str) -> DataValidation:
+    return _validation("whole", "between", minimum, maximum, error)
+
+
+def _text_length(minimum: int, maximum: int, error: str) -> DataValidation:
+    return _validation("textLength", "between", str(minimum), str(maximum), error)
+
+
+def _dates(
+    first: Callable[[Parameters], date], last: Callable[[Parameters], date], error: str
+) -> Callable[[Parameters], DataValidation]:
+    """A date check between two of the programme's dates, warning (not refusing) outside."""
+
+    def check(p: Parameters) -> DataValidation:
+        low, high = first(p), last(p)
+        return _validation(
+            "date", "between", _excel_date(low), _excel_date(high),
+            error.format(first=french.day(low), last=french.day(high)), strict=False,
+        )  # fmt: skip
+
+    return check
+
+
+def _excel_date(day: date) -> str:
+    """A date as a formula both Excel and LibreOffice read whatever their language."""
+    return f"DATE({day.year},{day.month},{day.day})"
+
+
+def _validation(kind: _Kind, operator: _Operator, formula1: str, formula2: str | None, error: str,
+                strict: bool = True) -> DataValidation:  # fmt: skip
+    return DataValidation(
+        type=kind, operator=operator, formula1=formula1, formula2=formula2, allow_blank=True,
+        showErrorMessage=True, errorTitle="Valeur refusée" if strict else "Valeur à vérifier",
+        error=error, errorStyle="stop" if strict else "warning",
+    )  # fmt: skip
+
+
+AMOUNT_MAX = "1000000000"
+_POSITIVE_AMOUNT = "Montant en euros, positif ou nul (ex. 6000 ou 6 000,00)."
+_NUMBER_LENGTH = "N° de dossier de 1 à 40 caractères."
+_PERIOD_DATE = "Date attendue au format jj/mm/aaaa, entre le {first} et le {last}."
+
+COLUMNS: dict[type[Record], dict[str, Column]] = {
+    Dossier: {
+        "numero": Column(14, "Identifiant unique du dossier, ex. IDF-0042.", TEXT,
+                         check=lambda p: _text_length(1, 40, _NUMBER_LENGTH)),
+        "raison_sociale": Column(34, "Nom de l'entreprise ou de l'association.", TEXT),
+        "siret": Column(18, "SIRET de l'établissement accompagné : 14 chiffres.", TEXT,
+                        check=lambda p: _text_length(14, 17, "Le SIRET compte 14 chiffres.")),
+        "code_naf": Column(11, "Code NAF (APE) de l'établissement, ex. 25.62B.", TEXT),
+        "forme_juridique": Column(16, "Entreprise ou Association.", choices=FORMS),
+        "activite_industrielle": Column(
+            12, "Activité principale de production, de fabrication ou de transformation ?",
+            choices=YES_NO_LIST),
+        "agrement_ess": Column(12, "Pour une association : agrément EI, EA, ou Aucun.",
+                               choices=APPROVALS),
+        "part_recettes_production": Column(
+            13, "Pour une association sans agrément : part des recettes issues de la production, "
+            "en % (ex. 55).", "0.0",
+            check=lambda p: _decimal("0", "100", "Pourcentage entre 0 et 100.")),
+        "effectif": Column(10, "Nombre de salariés (entier).", "0",
+                           check=lambda p: _whole("0", "10000000", "Effectif : nombre entier.")),
+        "duree_premier_bilan": Column(
+            12, "Durée du premier bilan d'activité, en mois.", "0",
+            check=lambda p: _whole("0", "600", "Durée en mois : nombre entier.")),
+        "departement": Column(12, "Département de l'établissement accompagné, ex. 31.", TEXT,
+                              choices=DEPARTMENTS),
+        "code_postal": Column(11, "Code postal de l'établissement : 5 chiffres.", TEXT,
+                              check=lambda p: _text_length(5, 5, "Code postal de 5 chiffres.")),
+        "en_difficulte": Column(12, "Entreprise en difficulté au sens de la réglementation "
+                                "européenne ?", choices=YES_NO_LIST),
+        "a_jour_fiscal_social": Column(14, "À jour des obligations fiscales et sociales ?",
+                                       choices=YES_NO_LIST),
+        "fonds_propres": Column(
+            16, "Fonds propres au dernier bilan, en euros (peuvent être négatifs).", EUROS,
+            check=lambda p: _decimal("-" + AMOUNT_MAX, AMOUNT_MAX, "Montant en euros.")),
+        "prestataire": Column(24, "Prestataire référencé qui accompagne l'entreprise.",
+                              choices=PROVIDERS),
+        "date_depot": Column(13, "Date de dépôt du dossier (jj/mm/aaaa).", DATE,
+                             check=_dates(lambda p: p.period_start, lambda p: p.period_end,
+                                          _PERIOD_DATE)),
+        "aides_minimis_3_ans": Column(
+            16, "Aides de minimis déjà reçues sur la période de référence, en euros.", EUROS,
+            check=lambda p: _decimal("0", AMOUNT_MAX, _POSITIVE_AMOUNT)),
+        "attestation_minimis": Column(12, "Attestation de minimis fournie ?",
+                                      choices=YES_NO_LIST),
+        "jours_p1": Column(11, "Jours de prestation prévus en phase 1 (diagnostic).", "General",
+                           check=lambda p: _decimal("0", "366", "Nombre de jours positif.")),
+        "montant_p1": Column(16, "Montant prévu de la phase 1, en euros HT.", EUROS,
+                             check=lambda p: _decimal("0", AMOUNT_MAX, _POSITIVE_AMOUNT)),
+        "jours_p2": Column(11, "Jours de prestation prévus en phase 2 (vide si aucune).", "General",
+                           check=lambda p: _decimal("0", "366", "Nombre de jours positif.")),
+        "montant_p2": Column(16, "Montant prévu de la phase 2, en euros HT.", EUROS,
+                             check=lambda p: _decimal("0", AMOUNT_MAX, _POSITIVE_AMOUNT)),
+    },
+    ExpenseLine: {
+        "dossier": Column(14, "N° du dossier, tel qu'il figure dans la feuille Dossiers.", TEXT,
+                          check=lambda p: _text_length(1, 40, _NUMBER_LENGTH)),
+        "phase": Column(8, "Phase 1 (diagnostic) ou 2 (accompagnement long).", "0",
+                        choices=PHASES),
+        "prestataire": Column(24, "Prestataire qui a réalisé et facturé la prestation.",
+                              choices=PROVIDERS),
+        "numero_facture": Column(16, "Numéro de la facture.", TEXT),
+        "date_prestation": Column(13, "Date de la prestation (jj/mm/aaaa).", DATE,
+                                  check=_dates(lambda p: p.period_start,
+                                               lambda p: p.last_expense_date, _PERIOD_DATE)),
+        "date_facture": Column(13, "Date de la facture (jj/mm/aaaa).", DATE,
+                               check=_dates(lambda p: p.period_start,
+                                            lambda p: p.last_expense_date, _PERIOD_DATE)),
+        "jours": Column(8, "Jours de prestation facturés (plus de 0).", "General",
+                        check=lambda p: _validation("decimal", "greaterThan", "0", None,
+                                                    "Nombre de jours strictement positif.")),
+        "montant_ht": Column(15, "Montant de la facture, en euros HT.", EUROS,
+                             check=lambda p: _decimal("0", AMOUNT_MAX, _POSITIVE_AMOUNT)),
+        "departement_prestation": Column(13, "Département où la prestation a eu lieu, ex. 31.",
+                                         TEXT, choices=DEPARTMENTS),
+        "date_acquittement": Column(
+            14, "Date à laquelle l'entreprise a payé la facture (vide si pas encore payée).",
+            DATE, check=_dates(lambda p: p.period_start, lambda p: p.period_end, _PERIOD_DATE)),
+    },
+    Payment: {
+        "dossier": Column(14, "N° du dossier.", TEXT,
+                          check=lambda p: _text_length(1, 40, _NUMBER_LENGTH)),
+        "type": Column(18, "Phase 1, Acompte phase 2 ou Solde phase 2.", choices=PAYMENT_TYPES),
+        "date_versement": Column(13, "Date du versement par la Région (jj/mm/aaaa).", DATE),
+        "montant": Column(15, "Montant versé, en euros.", EUROS,
+                          check=lambda p: _decimal("0", AMOUNT_MAX, _POSITIVE_AMOUNT)),
+    },
+}  # fmt: skip
+DATA_SHEETS: tuple[type[Record], ...] = (Dossier, ExpenseLine, Payment)
+
+
+def build_template(programme: Programme) -> Workbook:
+    """The provider template for `programme`, as an openpyxl workbook."""
+    params = programme.at(programme.reference_day)
+    workbook = Workbook()
+    instructions = workbook.active
+    assert instructions is not None
+    instructions.title = INSTRUCTIONS
+    list_ranges = _lists_sheet(workbook.create_sheet(LISTS), params, workbook)
+    for record in DATA_SHEETS:
+        _data_sheet(workbook.create_sheet(record.SHEET), record, params, list_ranges)
+    _instructions(instructions, programme, params)
+    # SPEC 4.1 order: the data sheets, then the hidden lists (built first for their ranges).
+    workbook.move_sheet(LISTS, offset=len(DATA_SHEETS))
+    props = workbook.properties
+    props.title = TEMPLATE_TITLE
+    props.subject = programme.title
+    props.creator = "Région Occitanie — xl-idf"
+    props.keywords = f"programme={programme.id}; version={TEMPLATE_VERSION}"
+    props.created = props.modified = BUILT
+    props.language = "fr-FR"
+    custom = workbook.custom_doc_props  # type: ignore[attr-defined]  # missing from the stubs
+    custom.append(StringProperty(name="xl-idf programme", value=programme.id))
+    custom.append(StringProperty(name="xl-idf version", value=TEMPLATE_VERSION))
+    return workbook
+
+
+def write_template(path: Path, programme: Programme) -> None:
+    """Write a fresh provider template to `path`."""
+    build_template(programme).save(path)
+
+
+def _lists_sheet(sheet: Worksheet, params: Parameters, workbook: Workbook) -> dict[str, str]:
+    """Fill the hidden `Listes` sheet; return each list's range, for the dropdowns."""
+    ranges = {}
+    for index, choices in enumerate(CHOICES, start=1):
+        letter = get_column_letter(index)
+        values = choices.values(params)
+        sheet.cell(row=1, column=index, value=choices.title).font = Font(bold=True)
+        for row, value in enumerate(values, start=2):
+            cell = sheet.cell(row=row, column=index, value=str(value))
+            cell.number_format = TEXT
+        ref = f"{quote_sheetname(LISTS)}!${letter}$2:${letter}${len(values) + 1}"
+        workbook.defined_names[choices.name] = DefinedName(choices.name, attr_text=ref)
+        ranges[choices.title] = ref
+        sheet.column_dimensions[letter].width = max(len(choices.title), *map(len, values)) + 4
+    sheet.sheet_state = "hidden"
+    sheet.protection.sheet = True
+    return ranges
+
+
+def _data_sheet(
+    sheet: Worksheet, record: type[Record], params: Parameters, list_ranges: dict[str, str]
+) -> None:
+    """Headers, table, column formats, dropdowns and checks of one data sheet."""
+    headers = record.headers()
+    columns = COLUMNS[record]
+    last_letter = get_column_letter(len(headers))
+    for index, (name, header) in enumerate(headers.items(), start=1):
+        column = columns[name]
+        letter = get_column_letter(index)
+        cell = sheet.cell(row=1, column=index, value=header)
+        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        cell.border = Border(bottom=_THIN)
+        cell.protection = Protection(locked=True)
+        dimension = sheet.column_dimensions[letter]
+        dimension.width = column.width
+        # Column styles reach every row a provider types in, inside the table or below it.
+        dimension.number_format = column.number_format
+        dimension.protection = Protection(locked=False)
+        area = f"{letter}2:{letter}{INPUT_ROWS + 1}"
+        if column.choices is not None:
+            check = _validation(
+                "list", "between", list_ranges[column.choices.title], None,
+                "Choisir une valeur de la liste : "
+                + french.listing([str(v) for v in column.choices.values(params)]),
+                strict=column.choices.strict,
+            )  # fmt: skip
+        elif column.check is not None:
+            check = column.check(params)
+        else:
+            check = DataValidation(allow_blank=True)
+        check.promptTitle = header[:32]
+        check.prompt = column.prompt
+        check.showInputMessage = True
+        check.add(area)
+        sheet.add_data_validation(check)
+    sheet.row_dimensions[1].height = 45
+    table = Table(displayName=record.SHEET, ref=f"A1:{last_letter}2")
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+    sheet.add_table(table)
+    sheet.freeze_panes = "B2"
+    sheet.protection.sheet = True
+    # Protection guards against slips, not attacks: no password; rows may be added and sorted.
+    for allowed in ("insertRows", "deleteRows", "formatColumns", "formatRows", "sort",
+                    "autoFilter"):  # fmt: skip
+        setattr(sheet.protection, allowed, False)
+
+
+_INSTRUCTION_LINE = 110  # characters that fit on one line of the instructions' column
+
+
+def _instructions(sheet: Worksheet, programme: Programme, p: Parameters) -> None:
+    """The French instructions, with the programme's own figures."""
+    cap, total = french.eur(p.daily_cap), french.eur(p.total_cap)
+    lines: list[tuple[str, str]] = [
+        ("title", TEMPLATE_TITLE),
+        ("", f"{programme.title} — modèle version {TEMPLATE_VERSION}"),
+        ("", ""),
+        ("head", "Qui remplit quoi"),
+        ("", "Le prestataire référencé remplit ce classeur chaque trimestre et le renvoie à la "
+             "Région. Une ligne par dossier dans « Dossiers », une ligne par facture dans "
+             "« Prestations ». La Région tient la feuille « Versements »."),
+        ("", "Ajouter des lignes : taper directement sous la dernière ligne du tableau. Les "
+             "listes déroulantes et les contrôles de saisie guident chaque cellule ; un message "
+             "apparaît lorsqu'une valeur est refusée ou à vérifier."),
+        ("", "Dates au format jj/mm/aaaa ; montants en euros hors taxes ; SIRET de 14 chiffres."),
+        ("", ""),
+        ("head", "Les règles en bref"),
+        ("", f"Entreprises industrielles (production, fabrication, transformation) de moins de "
+             f"{french.number(p.eti_employees_below)} salariés : PME en dessous de "
+             f"{french.number(p.pme_employees_below)} salariés, ETI au-delà. Associations : "
+             f"agrément {' ou '.join(p.ess_approvals)}, ou au moins "
+             f"{french.percent(p.ess_min_production_revenue_share)} de recettes issues de la "
+             f"production."),
+        ("", f"Premier bilan d'au moins {p.first_balance_sheet_min_months} mois ; établissement "
+             f"en {p.region_name} (départements {french.listing(p.region_departments)}) ; "
+             f"entreprise ni en difficulté ni en retard d'obligations fiscales et sociales."),
+        ("", f"Dossiers déposés du {french.day(p.period_start)} au {french.day(p.period_end)} ; "
+             f"dépenses prises en compte jusqu'au {french.day(p.last_expense_date)}."),
+        ("", f"Dépenses plafonnées à {cap} HT par jour tous frais compris, et à {total} HT pour "
+             f"tout le parcours ; prestations réalisées en {p.region_name}."),
+        ("", f"Phase 1 : {french.days(p.phase1_max_days)} de diagnostic, aidés à "
+             f"{french.percent(p.phase1_rate)} ; phase 2 : jusqu'à "
+             f"{french.days(p.phase2_max_days)}, aidés à {french.percent(p.phase2_rate)}. La "
+             f"subvention ne dépasse jamais les fonds propres."),
+        ("", f"Versements : rien avant {french.days(p.min_days)} justifiés (factures acquittées) ; "
+             f"phase 1 en une fois ; phase 2 : acompte de "
+             f"{french.percent(p.phase2_advance_max_rate)} au plus, puis solde."),
+        ("", f"Attestation de minimis exigée pour la phase 1 et pour toute ETI ; plafond de "
+             f"{french.eur(p.de_minimis_ceiling)} sur {p.de_minimis_period}."),
+        ("", ""),
+        ("head", "Prestataires référencés"),
+        *(("", name) for name in p.providers),
+        ("", ""),
+        ("head", "À la réception"),
+        ("", "La Région contrôle le classeur avec « xl-idf validate » : chaque problème est "
+             "signalé avec sa cellule, en français, et une copie annotée du classeur (feuille "
+             "« Contrôles ») est renvoyée au prestataire si besoin."),
+    ]  # fmt: skip
+    sheet.column_dimensions["A"].width = 120
+    for row, (kind, text) in enumerate(lines, start=1):
+        cell = sheet.cell(row=row, column=1, value=text)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        # Spreadsheet programs do not grow a wrapped row on opening: give it its height.
+        sheet.row_dimensions[row].height = 16 * (1 + len(text) // _INSTRUCTION_LINE)
+        if kind == "title":
+            cell.font = _TITLE_FONT
+        elif kind == "head":
+            cell.font = Font(bold=True, size=12)
+    sheet.protection.sheet = True
+
+
+CellValue = str | int | float | Decimal | date | datetime | bool | None
+
+
+def append_rows(workbook: Workbook, record: type[Record], rows: list[dict[str, CellValue]]) -> None:
+    """Type `rows` (field name to value) under a sheet's table, extending it as Excel does."""
+    sheet = workbook[record.SHEET]
+    table = sheet.tables[record.SHEET]
+    fields = list(record.headers())
+    first, last = table.ref.split(":")
+    last_letter = "".join(c for c in last if c.isalpha())
+    end = int("".join(c for c in last if c.isdigit()))
+    # The template's table holds one empty row: the first rows typed go there.
+    while end > 1 and all(sheet.cell(row=end, column=c).value is None
+                          for c in range(1, len(fields) + 1)):  # fmt: skip
+        end -= 1
+    for values in rows:
+        end += 1
+        for column, name in enumerate(fields, start=1):
+            value = values.get(name)
+            if value is not None:
+                cell = sheet.cell(row=end, column=column, value=value)
+                if isinstance(value, str):
+                    # Text stays text, even when it looks like a formula (SPEC section 5).
+                    cell.data_type = "s"
+    table.ref = f"{first}:{last_letter}{max(end, 2)}"

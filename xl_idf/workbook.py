@@ -1,0 +1,293 @@
+"""Reading a provider's workbook: typed records, each value with its cell, and format findings.
+
+The reader finds each sheet's header row by its labels (case, accents and spacing ignored), so a
+title row above, moved or extra columns and blank rows do not break it; it starts from the Excel
+table where there is one, and goes on below the table for rows typed after it without extending
+it. Values are read by python-calamine, about ten times faster than openpyxl (TRAPS.md).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+from xml.etree import ElementTree
+
+from python_calamine import CalamineError, CalamineWorkbook
+
+from xl_idf import values
+from xl_idf.catalogue import finding
+from xl_idf.errors import ValueRejected, XlIdfError
+from xl_idf.findings import Finding, Location
+from xl_idf.programme import Parameters
+from xl_idf.records import (
+    NO_APPROVAL,
+    Dossier,
+    ExpenseLine,
+    LegalForm,
+    Payment,
+    PaymentType,
+    Record,
+)
+
+# How far down a sheet the header row is looked for (a few title rows at most).
+HEADER_SEARCH_ROWS = 30
+# An XML part larger than this is not scanned for formulas (issue: bounded memory).
+FORMULA_SCAN_LIMIT = 256 * 2**20
+
+Reader = Callable[[object], values.Reading[Any]]
+
+
+def column_letter(number: int) -> str:
+    """The letters of a 1-based column number: 1 -> A, 27 -> AA (openpyxl not needed to read)."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+class WorkbookUnreadable(XlIdfError):
+    """The file cannot be read as a workbook; the message says why, in French."""
+
+
+@dataclass(frozen=True)
+class WorkbookContent:
+    """What a workbook holds: its records, and the findings about its format."""
+
+    path: str
+    dossiers: tuple[Dossier, ...]
+    lines: tuple[ExpenseLine, ...]
+    payments: tuple[Payment, ...]
+    findings: tuple[Finding, ...]
+
+
+def field_readers(params: Parameters) -> dict[type[Record], dict[str, Reader]]:
+    """For each record and field, the edge reader of its column's values."""
+
+    def choice(options: tuple[str, ...]) -> Reader:
+        return lambda raw: values.read_choice(raw, options)
+
+    def enum(kind: type[LegalForm] | type[PaymentType]) -> Reader:
+        def read(raw: object) -> values.Reading[Any]:
+            got = values.read_choice(raw, tuple(kind))
+            return values.Reading(None if got.value is None else kind(got.value), got.note)
+
+        return read
+
+    def phase(raw: object) -> values.Reading[int]:
+        got = values.read_choice(raw, ("1", "2"))
+        return values.Reading(None if got.value is None else int(got.value), got.note)
+
+    text, amount, days = values.read_text, values.read_amount, values.read_decimal
+    return {
+        Dossier: {
+            "numero": text, "raison_sociale": text, "siret": values.read_siret,
+            "code_naf": text, "forme_juridique": enum(LegalForm),
+            "activite_industrielle": values.read_bool,
+            "agrement_ess": choice((NO_APPROVAL, *params.ess_approvals)),
+            "part_recettes_production": values.read_percent, "effectif": values.read_int,
+            "duree_premier_bilan": values.read_int, "departement": values.read_department,
+            "code_postal": values.read_postal_code, "en_difficulte": values.read_bool,
+            "a_jour_fiscal_social": values.read_bool, "fonds_propres": amount,
+            "prestataire": text, "date_depot": values.read_date, "aides_minimis_3_ans": amount,
+            "attestation_minimis": values.read_bool, "jours_p1": days, "montant_p1": amount,
+            "jours_p2": days, "montant_p2": amount,
+        },
+        ExpenseLine: {
+            "dossier": text, "phase": phase, "prestataire": text, "numero_facture": text,
+            "date_prestation": values.read_date, "date_facture": values.read_date,
+            "jours": days, "montant_ht": amount,
+            "departement_prestation": values.read_department,
+            "date_acquittement": values.read_date,
+        },
+        Payment: {
+            "dossier": text, "type": enum(PaymentType), "date_versement": values.read_date,
+            "montant": amount,
+        },
+    }  # fmt: skip
+
+
+def read_workbook(path: Path, params: Parameters) -> WorkbookContent:
+    """Read a provider workbook into records; raise `WorkbookUnreadable` if it is no workbook."""
+    try:
+        book = CalamineWorkbook.from_path(str(path), load_tables=True)
+    except (CalamineError, OSError, ValueError) as exc:
+        raise WorkbookUnreadable(f"{path.name} : classeur illisible ({exc})") from None
+    found: list[Finding] = []
+    pending = _formulas_without_value(path)
+    readers = field_readers(params)
+    sheets = {values.fold(name): name for name in book.sheet_names}
+    tables = {values.fold(book.get_table_by_name(t).sheet): t for t in book.table_names or ()}
+    records: dict[type[Record], tuple[Record, ...]] = {}
+    for kind in (Dossier, ExpenseLine, Payment):
+        name = sheets.get(values.fold(kind.SHEET))
+        if name is None:
+            found.append(finding("F02", Location(kind.SHEET), sheet=kind.SHEET))
+            records[kind] = ()
+            continue
+        rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        table = tables.get(values.fold(name))
+        start = book.get_table_by_name(table).start if table else None
+        first_data_row = start[0] if start else None
+        sheet = _Sheet(name, rows, kind, readers[kind], pending.get(name, frozenset()))
+        records[kind] = tuple(sheet.records(first_data_row, found))
+    return WorkbookContent(
+        path=str(path),
+        dossiers=records[Dossier],  # type: ignore[arg-type]
+        lines=records[ExpenseLine],  # type: ignore[arg-type]
+        payments=records[Payment],  # type: ignore[arg-type]
+        findings=tuple(found),
+    )
+
+
+class _Sheet:
+    """One data sheet's rows, read into records of one kind."""
+
+    def __init__(
+        self,
+        name: str,
+        rows: list[list[Any]],
+        kind: type[Record],
+        readers: Mapping[str, Reader],
+        pending: frozenset[str],
+    ) -> None:
+        self.name, self.rows, self.kind, self.readers = name, rows, kind, readers
+        self.pending = pending
+        self.headers = kind.headers()
+        self.by_label = {values.fold(label): field for field, label in self.headers.items()}
+
+    def header_row(self, first_data_row: int | None) -> int | None:
+        """The 0-based index of the header row: the table's, else the row most labels match."""
+        if first_data_row and self._matches(first_data_row - 1) == len(self.headers):
+            return first_data_row - 1
+        best, best_count = None, 0
+        for index in range(min(HEADER_SEARCH_ROWS, len(self.rows))):
+            count = self._matches(index)
+            if count > best_count:
+                best, best_count = index, count
+        # Fewer than half the labels is not this sheet's header, but a stray word.
+        return best if best_count * 2 >= len(self.headers) else None
+
+    def _matches(self, index: int) -> int:
+        if index >= len(self.rows):
+            return 0
+        return len({self.by_label.get(values.fold(str(c))) for c in self.rows[index]} - {None})
+
+    def records(self, first_data_row: int | None, found: list[Finding]) -> Iterator[Record]:
+        """Every non-blank row under the header, as a record; format findings into `found`."""
+        header = self.header_row(first_data_row)
+        if header is None:
+            for label in self.headers.values():
+                found.append(finding("F03", Location(self.name), column=label, sheet=self.name))
+            return
+        columns: dict[str, int] = {}
+        for position, label in enumerate(self.rows[header]):
+            field = self.by_label.get(values.fold(str(label)))
+            if field is not None and field not in columns:
+                columns[field] = position
+        missing = frozenset(self.headers) - frozenset(columns)
+        # A missing column is reported where it could be added: right of the header row.
+        where = Location(self.name, f"{column_letter(len(self.rows[header]) + 1)}{header + 1}")
+        for field in sorted(missing, key=list(self.headers).index):
+            found.append(finding("F03", where, column=self.headers[field], sheet=self.name))
+        for index in range(header + 1, len(self.rows)):
+            row = self.rows[index]
+            if all(values.is_blank(cell) for cell in row):
+                continue
+            yield self._record(index + 1, row, columns, missing, found)
+
+    def _record(
+        self,
+        number: int,
+        row: list[Any],
+        columns: Mapping[str, int],
+        missing: frozenset[str],
+        found: list[Finding],
+    ) -> Record:
+        kwargs: dict[str, Any] = {}
+        cells: dict[str, str] = {}
+        unreadable = set(missing)
+        problems: list[tuple[str, str, dict[str, str]]] = []  # field, code, message fields
+        for field, position in columns.items():
+            cell = cells[field] = f"{column_letter(position + 1)}{number}"
+            if cell in self.pending:
+                unreadable.add(field)
+                problems.append((field, "F08", {}))
+                continue
+            try:
+                reading = self.readers[field](row[position] if position < len(row) else None)
+            except ValueRejected as exc:
+                unreadable.add(field)
+                problems.append((field, "F04", {"why": str(exc)}))
+                continue
+            kwargs[field] = reading.value
+            if reading.note:
+                problems.append((field, "F05", {"note": reading.note}))
+        record = self.kind(**kwargs, row=number, cells=cells, unreadable=frozenset(unreadable))
+        for field, code, details in problems:
+            found.append(
+                finding(
+                    code, record.at(field), record.dossier_number,
+                    column=self.headers[field], **details,
+                )
+            )  # fmt: skip
+        return record
+
+
+_NS = {
+    "main": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
+}
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+# A cell with content (not a self-closing `<c .../>`), its reference, and its content: cells do
+# not nest, so the lazy match stops at the cell's own end and the scan stays linear.
+_CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*?(?<!/)>(.*?)</c>', re.S)
+_FORMULA = re.compile(rb"<f[ >]")  # a formula element, not <formula1> of a data validation
+_VALUE = re.compile(rb"<v>[^<]")  # a computed value, not openpyxl's empty <v />
+
+
+def _formulas_without_value(path: Path) -> dict[str, frozenset[str]]:
+    """Per sheet name, the cells holding a formula that no spreadsheet program computed.
+
+    Such a cell reads as empty (openpyxl writes formulas without their value), which would
+    silently drop what the provider meant; it is reported instead (F08).
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            targets = _sheet_parts(archive)
+            pending: dict[str, frozenset[str]] = {}
+            for name, part in targets.items():
+                info = archive.getinfo(part)
+                if info.file_size > FORMULA_SCAN_LIMIT:
+                    continue
+                data = archive.read(part)
+                if not _FORMULA.search(data):
+                    continue
+                pending[name] = frozenset(
+                    ref.decode()
+                    for ref, body in _CELL.findall(data)
+                    if _FORMULA.search(body) and not _VALUE.search(body)
+                )
+            return pending
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError):
+        # Not a zip workbook with the usual parts: calamine has read it or said why it cannot.
+        return {}
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name to its XML part in the archive, from the workbook's relationships."""
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {
+        rel.get("Id"): rel.get("Target", "") for rel in rels.findall("rel:Relationship", _NS)
+    }
+    parts = {}
+    for sheet in workbook.iterfind("main:sheets/main:sheet", _NS):
+        target = targets.get(sheet.get(_R_ID), "")
+        path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+        parts[sheet.get("name", "")] = path
+    return parts
