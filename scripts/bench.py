@@ -7,17 +7,20 @@ several runs and the peak memory the run allocated (tracemalloc).
 from __future__ import annotations
 
 import argparse
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from xl_idf.programme import load_programme
 from xl_idf.quarter import assess_quarter
 from xl_idf.records import Dossier, ExpenseLine, LegalForm, Payment, PaymentType
 from xl_idf.subsidy import compute_subsidy
+from xl_idf.workbook import read_workbook
 
 
 def make_quarter(count: int) -> tuple[list[Dossier], list[ExpenseLine], list[Payment]]:
@@ -74,6 +77,46 @@ def measure(label: str, unit_count: int, unit: str, run: Callable[[], Any], repe
     print(f"{label:<48} {best * 1000:9.1f} ms  {per:8.1f} µs/{unit}  peak {peak / 2**20:7.1f} MiB")
 
 
+def make_workbook(count: int, folder: Path) -> Path:
+    """The provider template filled with `count` dossier rows, saved in `folder`."""
+    from xl_idf.template import append_rows, build_template
+
+    programme = load_programme()
+    dossiers, _, _ = make_quarter(count)
+    book = build_template(programme)
+    headers = Dossier.headers()
+    rows = []
+    for d in dossiers:
+        row = {name: getattr(d, name) for name in headers}
+        row["forme_juridique"] = str(d.forme_juridique)
+        for name in ("activite_industrielle", "en_difficulte", "a_jour_fiscal_social",
+                     "attestation_minimis"):  # fmt: skip
+            row[name] = "Oui" if getattr(d, name) else "Non"
+        rows.append(row)
+    append_rows(book, Dossier, rows)
+    path = folder / f"dossiers-{count}.xlsx"
+    book.save(path)
+    return path
+
+
+def read_with_calamine(path: Path) -> int:
+    """Every cell of the Dossiers sheet through python-calamine, without typing them."""
+    from python_calamine import CalamineWorkbook
+
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Dossiers").to_python()
+    return sum(len(row) for row in rows)
+
+
+def read_with_openpyxl(path: Path) -> int:
+    """Every cell of the Dossiers sheet through openpyxl's read-only mode, for comparison."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    cells = sum(len(row) for row in book["Dossiers"].iter_rows(values_only=True))
+    book.close()
+    return cells
+
+
 def main() -> None:
     """Run every measurement."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -92,6 +135,27 @@ def main() -> None:
         f"core: assess_quarter, {n} dossiers, {len(lines)} lines", n, "dossier",
         lambda: assess_quarter(dossiers, lines, payments, programme), args.repeat,
     )  # fmt: skip
+    with tempfile.TemporaryDirectory() as folder:
+        path = make_workbook(n, Path(folder))
+        measure(
+            f"read: read_workbook (calamine), {n} dossier rows", n, "row",
+            lambda: read_workbook(path, params), args.repeat,
+        )  # fmt: skip
+        measure(
+            f"read: calamine alone, same {n} rows, cells only", n, "row",
+            lambda: read_with_calamine(path), args.repeat,
+        )  # fmt: skip
+        measure(
+            f"read: openpyxl read-only, same {n} rows, cells only", n, "row",
+            lambda: read_with_openpyxl(path), args.repeat,
+        )  # fmt: skip
+    sample = Path(__file__).parents[1] / "workbooks" / "exemple-trimestre-2022T4.xlsx"
+
+    def read_and_assess() -> None:
+        content = read_workbook(sample, params)
+        assess_quarter(content.dossiers, content.lines, content.payments, programme)
+
+    measure("sample quarter: read + assess (30 dossiers)", 1, "file", read_and_assess, args.repeat)
 
 
 if __name__ == "__main__":

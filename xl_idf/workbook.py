@@ -121,7 +121,8 @@ def read_workbook(path: Path, params: Parameters) -> WorkbookContent:
     pending = _formulas_without_value(path)
     readers = field_readers(params)
     sheets = {values.fold(name): name for name in book.sheet_names}
-    tables = {values.fold(book.get_table_by_name(t).sheet): t for t in book.table_names or ()}
+    tables = [book.get_table_by_name(name) for name in book.table_names or ()]
+    first_data_rows = {values.fold(t.sheet): t.start[0] for t in tables if t.start}
     records: dict[type[Record], tuple[Record, ...]] = {}
     for kind in (Dossier, ExpenseLine, Payment):
         name = sheets.get(values.fold(kind.SHEET))
@@ -130,9 +131,7 @@ def read_workbook(path: Path, params: Parameters) -> WorkbookContent:
             records[kind] = ()
             continue
         rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        table = tables.get(values.fold(name))
-        start = book.get_table_by_name(table).start if table else None
-        first_data_row = start[0] if start else None
+        first_data_row = first_data_rows.get(values.fold(name))
         sheet = _Sheet(name, rows, kind, readers[kind], pending.get(name, frozenset()))
         records[kind] = tuple(sheet.records(first_data_row, found))
     return WorkbookContent(
@@ -194,17 +193,19 @@ class _Sheet:
         where = Location(self.name, f"{column_letter(len(self.rows[header]) + 1)}{header + 1}")
         for field in sorted(missing, key=list(self.headers).index):
             found.append(finding("F03", where, column=self.headers[field], sheet=self.name))
+        letters = {field: column_letter(position + 1) for field, position in columns.items()}
         for index in range(header + 1, len(self.rows)):
             row = self.rows[index]
             if all(values.is_blank(cell) for cell in row):
                 continue
-            yield self._record(index + 1, row, columns, missing, found)
+            yield self._record(index + 1, row, columns, letters, missing, found)
 
     def _record(
         self,
         number: int,
         row: list[Any],
         columns: Mapping[str, int],
+        letters: Mapping[str, str],
         missing: frozenset[str],
         found: list[Finding],
     ) -> Record:
@@ -213,7 +214,7 @@ class _Sheet:
         unreadable = set(missing)
         problems: list[tuple[str, str, dict[str, str]]] = []  # field, code, message fields
         for field, position in columns.items():
-            cell = cells[field] = f"{column_letter(position + 1)}{number}"
+            cell = cells[field] = f"{letters[field]}{number}"
             if cell in self.pending:
                 unreadable.add(field)
                 problems.append((field, "F08", {}))
