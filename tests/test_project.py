@@ -17,7 +17,9 @@ def readme_commands() -> list[str]:
 def test_readme_starts_with_the_install_and_the_test_commands():
     install, tests = readme_commands()
     assert "pip install" in install
-    assert install.endswith("xl-idf rules")
+    assert "xl-idf validate workbooks/exemple-trimestre-2022T4.xlsx" in install
+    # The sample holds planted mistakes: exit code 1 is its expected outcome, 2 is not.
+    assert install.endswith("|| [ $? -eq 1 ])")
     assert tests.endswith("pytest")
     head = (ROOT / "README.md").read_text(encoding="utf-8")[:400]
     assert install in head

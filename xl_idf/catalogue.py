@@ -380,6 +380,24 @@ RULES: tuple[Rule, ...] = (
         _FORMAT,
         "Valeur manquante dans « {column} » : {consequence}",
     ),
+    # Across files (xl-idf validate on several workbooks).
+    Rule(
+        "C01",
+        E,
+        "Facture présente dans deux fichiers",
+        "[§Modalités de versement] « Le versement est proportionnel au prorata des dépenses "
+        "justifiées » : une facture n'est justifiée qu'une fois",
+        "Facture n° {invoice} du prestataire « {provider} » déjà présente dans {first} : "
+        "une facture n'est payée qu'une fois",
+    ),
+    Rule(
+        "C02",
+        W,
+        "Même entreprise sous deux numéros de dossier",
+        "[§Dépenses concernées] plafonds « pour la totalité du parcours d'accompagnement »",
+        "SIRET {siret} déjà suivi sous le dossier « {first_dossier} » ({first}) et ici ({here}) : "
+        "les plafonds valent pour tout le parcours de l'entreprise, à vérifier",
+    ),
     Rule(
         "F08",
         E,

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -107,6 +110,117 @@ def template(
         typer.echo(f"Erreur : impossible d'écrire « {output} » ({french.os_error(exc)})", err=True)
         raise typer.Exit(2) from None
     typer.echo(f"Modèle écrit : {output}")
+
+
+class Format(StrEnum):
+    """Report formats of `validate`."""
+
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+
+
+@app.command("validate")
+def validate(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Classeurs .xlsx ou .xlsm, ou dossiers qui en contiennent.", show_default=False
+        ),
+    ],
+    report_format: Annotated[
+        Format | None,
+        typer.Option(
+            "--format",
+            help="Format du rapport : table (lisible), json ou csv. "
+            "Par défaut : celui de l'extension de --output, sinon table.",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            help="Écrire le rapport dans ce fichier plutôt qu'à l'écran.",
+            dir_okay=False,
+        ),
+    ] = None,
+    annotate: Annotated[
+        Path | None,
+        typer.Option(
+            "--annotate",
+            help="Dossier où écrire une copie annotée de chaque "
+            "classeur (cellules signalées, feuilles Contrôles et Synthèse).",
+            file_okay=False,
+        ),
+    ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Les avertissements rendent aussi un fichier non valide."),
+    ] = False,
+    programme: ProgrammeOption = DEFAULT_PROGRAMME,
+    jobs: Annotated[
+        int, typer.Option("--jobs", min=1, max=64, help="Fichiers contrôlés en parallèle.")
+    ] = 1,
+) -> None:
+    """Contrôle des classeurs trimestriels : chaque problème avec sa cellule, les subventions
+    et les versements de chaque dossier. Code de sortie : 0 tout est valide, 1 un fichier est
+    à corriger, 2 un fichier est illisible ou l'appel est incorrect."""
+    from xl_idf import report as reports
+    from xl_idf.validate import collect
+    from xl_idf.validate import validate as run
+
+    loaded = _programme(programme)
+    files, errors = collect(paths)
+    for error in errors:
+        typer.echo(f"Erreur : {error}", err=True)
+    if errors or not files:
+        raise typer.Exit(2)
+    chosen = report_format or _format_of(output)
+    progress = _progress_bar() if sys.stderr.isatty() else None
+    report = run(files, loaded, jobs=jobs, strict=strict, progress=progress)
+    render = {Format.TABLE: reports.to_table, Format.JSON: reports.to_json,
+              Format.CSV: reports.to_csv}[chosen]  # fmt: skip
+    text = render(report)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        try:
+            # A BOM lets Excel open a CSV's accents right.
+            output.write_text(text, encoding="utf-8-sig" if chosen is Format.CSV else "utf-8")
+        except OSError as exc:
+            typer.echo(f"Erreur : impossible d'écrire « {output} » ({french.os_error(exc)})",
+                       err=True)  # fmt: skip
+            raise typer.Exit(2) from None
+        s = report.summary
+        typer.echo(f"Rapport écrit : {output} ({s['files']} fichiers, {s['errors']} erreurs, "
+                   f"{s['warnings']} avertissements)", err=True)  # fmt: skip
+    # The report first: whatever happens while writing copies, it is not lost.
+    if annotate is not None:
+        from xl_idf.annotate import annotate_all
+
+        for line in annotate_all(report, files, annotate):
+            typer.echo(line, err=True)
+    raise typer.Exit(report.exit_code)
+
+
+def _format_of(output: Path | None) -> Format:
+    """The format an output file's extension asks for; table otherwise."""
+    suffix = output.suffix.lower().lstrip(".") if output else ""
+    return Format(suffix) if suffix in {f.value for f in Format} else Format.TABLE
+
+
+def _progress_bar() -> Callable[[int, int], None]:
+    """A one-line progress bar on the terminal (stderr)."""
+
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // total
+        end = "\n" if done == total else ""
+        sys.stderr.write(f"\rContrôle [{'#' * filled}{'.' * (width - filled)}] "
+                         f"{done}/{total} fichiers{end}")  # fmt: skip
+        sys.stderr.flush()
+
+    return show
 
 
 def main() -> None:

@@ -35,6 +35,13 @@ class Eligibility(StrEnum):
     INELIGIBLE = "ineligible"
     INCOMPLETE = "incomplete"
 
+    @property
+    def french(self) -> str:
+        """The outcome as finance staff read it."""
+        return {"eligible": "éligible", "ineligible": "non éligible", "incomplete": "incomplet"}[
+            self.value
+        ]
+
 
 @dataclass(frozen=True)
 class EligibilityResult:

@@ -87,9 +87,17 @@ _OS_REASONS = {
     errno.EISDIR: "c'est un dossier, pas un fichier",
     errno.ENOSPC: "plus de place sur le disque",
     errno.EROFS: "support en lecture seule",
+    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+    errno.EEXIST: "un fichier de ce nom existe déjà",
 }
 
 
 def os_error(exc: OSError) -> str:
     """Why a file could not be read or written, in French."""
     return _OS_REASONS.get(exc.errno or 0, f"erreur du système ({exc.strerror or exc})")
+
+
+def count(n: int, singular: str, plural: str | None = None) -> str:
+    """A count with its noun agreed: 0 erreur, 1 erreur, 2 erreurs (French: 0 and 1 singular)."""
+    noun = singular if n < 2 else (plural or singular + "s")
+    return f"{number(n)} {noun}"

@@ -113,27 +113,24 @@ def field_readers(params: Parameters) -> dict[type[Record], dict[str, Reader]]:
 
 def read_workbook(path: Path, params: Parameters) -> WorkbookContent:
     """Read a provider workbook into records; raise `WorkbookUnreadable` if it is no workbook."""
+    wanted = (Dossier, ExpenseLine, Payment)
     try:
-        book = CalamineWorkbook.from_path(str(path), load_tables=True)
+        sheets, first_data_rows = _load(path, [kind.SHEET for kind in wanted])
     except (CalamineError, OSError, ValueError) as exc:
         raise WorkbookUnreadable(f"{path.name} : classeur illisible ({exc})") from None
     found: list[Finding] = []
     pending = _formulas_without_value(path)
     readers = field_readers(params)
-    sheets = {values.fold(name): name for name in book.sheet_names}
-    tables = [book.get_table_by_name(name) for name in book.table_names or ()]
-    first_data_rows = {values.fold(t.sheet): t.start[0] for t in tables if t.start}
     records: dict[type[Record], tuple[Record, ...]] = {}
-    for kind in (Dossier, ExpenseLine, Payment):
-        name = sheets.get(values.fold(kind.SHEET))
-        if name is None:
+    for kind in wanted:
+        loaded = sheets.get(values.fold(kind.SHEET))
+        if loaded is None:
             found.append(finding("F02", Location(kind.SHEET), sheet=kind.SHEET))
             records[kind] = ()
             continue
-        rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        first_data_row = first_data_rows.get(values.fold(name))
+        name, rows = loaded
         sheet = _Sheet(name, rows, kind, readers[kind], pending.get(name, frozenset()))
-        records[kind] = tuple(sheet.records(first_data_row, found))
+        records[kind] = tuple(sheet.records(first_data_rows.get(values.fold(name)), found))
     return WorkbookContent(
         path=str(path),
         dossiers=records[Dossier],  # type: ignore[arg-type]
@@ -141,6 +138,26 @@ def read_workbook(path: Path, params: Parameters) -> WorkbookContent:
         payments=records[Payment],  # type: ignore[arg-type]
         findings=tuple(found),
     )
+
+
+def _load(
+    path: Path, wanted: list[str]
+) -> tuple[dict[str, tuple[str, list[list[Any]]]], dict[str, int]]:
+    """Every call into python-calamine, so that any error it raises is caught in one place.
+
+    Returns the wanted sheets' cells by folded name (with the sheet's real name), and each
+    table's first data row by the folded name of its sheet.
+    """
+    book = CalamineWorkbook.from_path(str(path), load_tables=True)
+    names = {values.fold(name): name for name in book.sheet_names}
+    tables = [book.get_table_by_name(name) for name in book.table_names or ()]
+    first_data_rows = {values.fold(t.sheet): t.start[0] for t in tables if t.start}
+    sheets = {}
+    for folded in map(values.fold, wanted):
+        if folded in names:
+            rows = book.get_sheet_by_name(names[folded]).to_python(skip_empty_area=False)
+            sheets[folded] = (names[folded], rows)
+    return sheets, first_data_rows
 
 
 class _Sheet:

@@ -1,0 +1,274 @@
+"""The validation report: per file, its status, every finding and every dossier's amounts.
+
+Rendered three ways (SPEC 4.3): a French table for people, JSON (the schema of SPEC 4.3, a
+contract), and CSV with one row per finding for a spreadsheet.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from xl_idf import french
+from xl_idf.dossier import DossierResult
+from xl_idf.eligibility import Eligibility
+from xl_idf.findings import Finding, Severity
+from xl_idf.money import CENT
+from xl_idf.programme import Parameters
+
+
+class FileStatus(StrEnum):
+    """A file's verdict: SPEC 4.3's `status`."""
+
+    VALID = "valid"
+    INVALID = "invalid"
+    UNREADABLE = "unreadable"
+
+    @property
+    def french(self) -> str:
+        """The status as finance staff read it."""
+        return {"valid": "valide", "invalid": "à corriger", "unreadable": "illisible"}[self.value]
+
+
+@dataclass(frozen=True)
+class DossierSummary:
+    """What the report says of one dossier: its outcome and its amounts, to the cent."""
+
+    dossier: str
+    row: int | None
+    eligibility: Eligibility
+    category: str | None
+    subsidy_phase1: Decimal
+    subsidy_phase2: Decimal
+    payment_phase1: Decimal
+    advance_phase2: Decimal
+    balance_phase2: Decimal
+    siret: str | None = None
+    company: str | None = None
+
+    @property
+    def subsidy_total(self) -> Decimal:
+        """Phase 1 plus phase 2."""
+        return self.subsidy_phase1 + self.subsidy_phase2
+
+    @classmethod
+    def of(cls, result: DossierResult) -> DossierSummary:
+        """The summary of a dossier's assessment."""
+        schedule = result.schedule
+        return cls(
+            dossier=result.dossier.numero or f"ligne {result.dossier.row}",
+            row=result.dossier.row,
+            eligibility=result.eligibility,
+            category=result.category.value if result.category else None,
+            subsidy_phase1=result.subsidy_phase1,
+            subsidy_phase2=result.subsidy_phase2,
+            payment_phase1=schedule.phase1,
+            advance_phase2=schedule.advance_phase2,
+            balance_phase2=schedule.balance_phase2,
+            siret=result.dossier.siret,
+            company=result.dossier.raison_sociale,
+        )
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """One workbook's verdict, findings (sorted by sheet and row) and dossiers."""
+
+    path: str
+    status: FileStatus
+    findings: tuple[Finding, ...]
+    dossiers: tuple[DossierSummary, ...] = ()
+
+    def count(self, severity: Severity) -> int:
+        """How many findings of `severity`."""
+        return sum(1 for f in self.findings if f.severity is severity)
+
+
+@dataclass(frozen=True)
+class Report:
+    """The report of one `xl-idf validate` run."""
+
+    programme_id: str
+    params: Parameters
+    files: tuple[FileReport, ...]
+    strict: bool = False
+    summary: dict[str, int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        statuses = Counter(f.status for f in self.files)
+        object.__setattr__(
+            self,
+            "summary",
+            {
+                "files": len(self.files),
+                "valid": statuses[FileStatus.VALID],
+                "invalid": statuses[FileStatus.INVALID],
+                "unreadable": statuses[FileStatus.UNREADABLE],
+                "errors": sum(f.count(Severity.ERROR) for f in self.files),
+                "warnings": sum(f.count(Severity.WARNING) for f in self.files),
+            },
+        )
+
+    @property
+    def exit_code(self) -> int:
+        """SPEC 4.3: 0 all valid, 1 a file invalid, 2 a file unreadable."""
+        if self.summary["unreadable"]:
+            return 2
+        return 1 if self.summary["invalid"] else 0
+
+    @property
+    def companies(self) -> int:
+        """Distinct companies (by SIRET, else by dossier) over every file."""
+        return len({d.siret or f"{f.path}:{d.dossier}" for f in self.files for d in f.dossiers})
+
+
+def status_of(findings: Iterable[Finding], strict: bool) -> FileStatus:
+    """Invalid with an error (or, under --strict, a warning); else valid."""
+    failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
+    return FileStatus.INVALID if any(f.severity in failing for f in findings) else FileStatus.VALID
+
+
+_SHEET_ORDER = {"Dossiers": 0, "Prestations": 1, "Versements": 2}
+_CELL = re.compile(r"([A-Z]+)([0-9]+)")
+
+
+def sort_key(found: Finding) -> tuple[int, str, int, int, str]:
+    """File-level findings first, then by sheet (template order), row and column."""
+    if found.sheet is None:
+        return (-1, "", 0, 0, found.code)
+    row, column = 0, 0
+    match = _CELL.fullmatch(found.cell or "")
+    if match:
+        letters, digits = match.groups()
+        row = int(digits)
+        for letter in letters:
+            column = column * 26 + ord(letter) - ord("A") + 1
+    return (_SHEET_ORDER.get(found.sheet, len(_SHEET_ORDER)), found.sheet, row, column, found.code)
+
+
+def money(amount: Decimal) -> str:
+    """An amount as the JSON report writes it: a string with two decimals."""
+    return str(amount.quantize(CENT))
+
+
+def to_json(report: Report) -> str:
+    """The JSON report of SPEC 4.3."""
+    payload: dict[str, Any] = {
+        "programme": report.programme_id,
+        "summary": report.summary,
+        "files": [
+            {
+                "path": f.path,
+                "status": f.status.value,
+                "issues": [
+                    {
+                        "severity": i.severity.value,
+                        "code": i.code,
+                        "message": i.message,
+                        "sheet": i.sheet,
+                        "cell": i.cell,
+                        "dossier": i.dossier,
+                    }
+                    for i in f.findings
+                ],
+                "dossiers": [
+                    {
+                        "dossier": d.dossier,
+                        "eligibility": d.eligibility.value,
+                        "category": d.category,
+                        "subsidy": {
+                            "phase1": money(d.subsidy_phase1),
+                            "phase2": money(d.subsidy_phase2),
+                            "total": money(d.subsidy_total),
+                        },
+                        "payments": {
+                            "phase1": money(d.payment_phase1),
+                            "advance_phase2": money(d.advance_phase2),
+                            "balance_phase2": money(d.balance_phase2),
+                        },
+                    }
+                    for d in f.dossiers
+                ],
+            }
+            for f in report.files
+        ],
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+CSV_HEADER = ("fichier", "feuille", "cellule", "dossier", "code", "gravité", "message")
+
+
+def as_text(value: str | None) -> str:
+    """A cell's text that a spreadsheet will not run as a formula (SPEC section 5)."""
+    text = value or ""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def to_csv(report: Report) -> str:
+    """One row per finding, `;`-separated as French spreadsheets expect."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for file in report.files:
+        for f in file.findings:
+            writer.writerow(
+                [as_text(file.path), as_text(f.sheet), f.cell or "", as_text(f.dossier), f.code,
+                 f.severity.french, as_text(f.message)]
+            )  # fmt: skip
+    return out.getvalue()
+
+
+def to_table(report: Report) -> str:
+    """The French report for a terminal: summaries, problems by sheet and row, amounts."""
+    lines: list[str] = [f"Programme : {report.programme_id}" + (" (mode strict)" * report.strict)]
+    for file in report.files:
+        eligible = sum(1 for d in file.dossiers if d.eligibility is Eligibility.ELIGIBLE)
+        total = sum((d.subsidy_total for d in file.dossiers), Decimal(0))
+        lines += [
+            "",
+            f"== {file.path} : {file.status.french}",
+            f"   {french.count(len(file.dossiers), 'dossier')}, "
+            f"{french.count(eligible, 'éligible')} ; "
+            f"{french.count(file.count(Severity.ERROR), 'erreur')}, "
+            f"{french.count(file.count(Severity.WARNING), 'avertissement')}, "
+            f"{french.count(file.count(Severity.INFO), 'information')} ; "
+            f"subvention totale {french.eur(total)}",
+        ]
+        if file.findings:
+            lines.append("   Problèmes :")
+        for f in file.findings:
+            where = f"{f.sheet}!{f.cell}" if f.cell else (f.sheet or "fichier")
+            dossier = f" [{f.dossier}]" if f.dossier else ""
+            lines.append(f"   {where:<16} {f.code} {f.severity.french:<13}{dossier} {f.message}")
+        if file.dossiers:
+            lines.append(
+                "   Dossier         Éligibilité   Cat.  Subv. ph. 1    Subv. ph. 2    "
+                "Versé ph. 1    Acompte ph. 2  Solde ph. 2"
+            )
+        for d in file.dossiers:
+            amounts = (d.subsidy_phase1, d.subsidy_phase2, d.payment_phase1, d.advance_phase2,
+                       d.balance_phase2)  # fmt: skip
+            lines.append(
+                f"   {d.dossier:<15} {d.eligibility.french:<13} {d.category or '-':<5} "
+                + " ".join(f"{french.eur(a):>14}" for a in amounts)
+            )
+    s = report.summary
+    lines += [
+        "",
+        f"Total : {french.count(s['files'], 'fichier')} ({french.count(s['valid'], 'valide')}, "
+        f"{s['invalid']} à corriger, {french.count(s['unreadable'], 'illisible')}) ; "
+        f"{french.count(s['errors'], 'erreur')}, "
+        f"{french.count(s['warnings'], 'avertissement')}.",
+        f"Entreprises distinctes : {report.companies} pour un objectif de "
+        f"{french.count(report.params.target_companies, 'entreprise')}.",
+    ]
+    return "\n".join(lines) + "\n"

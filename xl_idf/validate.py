@@ -1,0 +1,352 @@
+"""`xl-idf validate`: whole quarterly workbooks checked, each finding in its cell.
+
+Each file is read in a child process with a time and a memory limit: a hostile or broken file
+can abort python-calamine's native code (TRAPS.md), which must cost that file, not the run.
+Files are then checked against each other: an invoice is paid once, and a company's caps are for
+its whole journey.
+"""
+
+from __future__ import annotations
+
+import faulthandler
+import multiprocessing
+import os
+import re
+import signal
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import IO, cast
+
+from xl_idf import french
+from xl_idf.catalogue import finding
+from xl_idf.findings import Finding, Location
+from xl_idf.programme import Programme
+from xl_idf.quarter import assess_quarter
+from xl_idf.records import Dossier, ExpenseLine, Payment
+from xl_idf.report import DossierSummary, FileReport, FileStatus, Report, sort_key, status_of
+from xl_idf.safety import EXTENSIONS, unreadable_reason
+from xl_idf.values import fold
+
+# Limits for one file's child process: a quarter's workbook needs far less.
+TIMEOUT_SECONDS = 120
+MEMORY_BYTES = 3 * 2**30
+STDERR_KEPT = 4096  # of a dead child's stderr, kept from each end: not a whole Rust backtrace
+POLL_SECONDS = 0.2  # how often running children are checked against the time limit
+
+
+@dataclass(frozen=True)
+class Invoice:
+    """An invoice as the cross-file check sees it: who issued it, its number, where it stands."""
+
+    provider: str
+    number: str
+    dossier: str | None
+    place: Location
+
+
+@dataclass(frozen=True)
+class Company:
+    """A dossier's SIRET and where its number stands, for the cross-file check."""
+
+    siret: str
+    dossier: str
+    place: Location
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What a child process sends back: the file's report and what other files are checked on."""
+
+    report: FileReport
+    invoices: tuple[Invoice, ...] = ()
+    companies: tuple[Company, ...] = ()
+
+
+def collect(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
+    """The workbook files named or found in folders (sorted), and a French error per bad path."""
+    files: list[Path] = []
+    errors: list[str] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.suffix.lower() in EXTENSIONS
+                           and p.is_file() and not p.name.startswith("~$"))  # fmt: skip
+            if not found:
+                errors.append(f"« {path} » : aucun classeur .xlsx ou .xlsm dans ce dossier")
+            files += found
+        elif path.exists():
+            files.append(path)
+        else:
+            errors.append(f"« {path} » : fichier ou dossier introuvable")
+    return files, errors
+
+
+def check_file(path: Path, programme: Programme, strict: bool = False) -> Checked:
+    """Read and check one workbook, in this process."""
+    from xl_idf.workbook import WorkbookUnreadable, read_workbook
+
+    shown = str(path)
+    reason = unreadable_reason(path)
+    if reason is None:
+        try:
+            content = read_workbook(path, programme.at(programme.reference_day))
+        except WorkbookUnreadable as exc:
+            reason = str(exc)
+    if reason is not None:
+        return Checked(unreadable(shown, reason))
+    from xl_idf.schemas import check_structure
+
+    structure = [
+        f
+        for kind, records in (
+            (Dossier, content.dossiers),
+            (ExpenseLine, content.lines),
+            (Payment, content.payments),
+        )
+        for f in check_structure(records, kind)
+    ]
+    result = assess_quarter(content.dossiers, content.lines, content.payments, programme)
+    every = content.findings + tuple(structure) + result.findings
+    findings = tuple(f.in_file(shown) for f in sorted(every, key=sort_key))
+    report = FileReport(
+        path=shown,
+        status=status_of(findings, strict),
+        findings=findings,
+        dossiers=tuple(DossierSummary.of(r) for r in result.dossiers),
+    )
+    return Checked(report, _invoices(content.lines), _companies(content.dossiers))
+
+
+def unreadable(path: str, reason: str) -> FileReport:
+    """The report of a file that could not be read: one F01 finding saying why."""
+    return FileReport(
+        path=path,
+        status=FileStatus.UNREADABLE,
+        findings=(finding("F01", Location(), why=reason).in_file(path),),
+    )
+
+
+def _invoices(lines: Iterable[ExpenseLine]) -> tuple[Invoice, ...]:
+    return tuple(
+        Invoice(line.prestataire, line.numero_facture, line.dossier, line.at("numero_facture"))
+        for line in lines
+        if line.prestataire and line.numero_facture
+    )
+
+
+def _companies(dossiers: Iterable[Dossier]) -> tuple[Company, ...]:
+    return tuple(
+        Company(d.siret, d.numero, d.at("numero")) for d in dossiers if d.siret and d.numero
+    )
+
+
+def validate(
+    paths: Sequence[Path],
+    programme: Programme,
+    jobs: int = 1,
+    strict: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> Report:
+    """Check every file (`jobs` at a time, each in its own process), then across files."""
+    # Loaded once here, so that forked children inherit them instead of loading them each.
+    import xl_idf.workbook  # noqa: F401
+    from xl_idf.schemas import prepare
+
+    prepare()
+
+    checked = run_isolated(paths, programme, max(1, jobs), strict, progress)
+    reports = across_files(checked, strict)
+    return Report(
+        programme_id=programme.id,
+        params=programme.at(programme.reference_day),
+        files=tuple(reports),
+        strict=strict,
+    )
+
+
+def across_files(checked: Sequence[Checked], strict: bool) -> list[FileReport]:
+    """C01 (an invoice in two files) and C02 (one SIRET under two dossier numbers)."""
+    extra: list[list[Finding]] = [[] for _ in checked]
+    invoices: dict[tuple[str, str], tuple[str, Invoice]] = {}
+    companies: dict[str, tuple[str, Company]] = {}
+    for index, item in enumerate(checked):
+        path = item.report.path
+        for invoice in item.invoices:
+            key = (fold(invoice.provider), fold(invoice.number))
+            earlier = invoices.setdefault(key, (path, invoice))
+            # Twice in one file is X07, found by the file's own check.
+            if earlier[0] != path:
+                extra[index].append(
+                    finding(
+                        "C01", invoice.place, invoice.dossier, invoice=invoice.number,
+                        provider=invoice.provider, first=_where(*earlier),
+                    ).in_file(path)
+                )  # fmt: skip
+        for company in item.companies:
+            first_path, first = companies.setdefault(company.siret, (path, company))
+            # The same dossier number again is the same journey (another quarter's file).
+            if first is company or first.dossier == company.dossier:
+                continue
+            extra[index].append(
+                finding(
+                    "C02", company.place, company.dossier, siret=company.siret,
+                    first=_where(first_path, first), first_dossier=first.dossier,
+                    here=_where(path, company),
+                ).in_file(path)
+            )  # fmt: skip
+    reports = []
+    for item, added in zip(checked, extra, strict=True):
+        report = item.report
+        if added:
+            findings = tuple(sorted(report.findings + tuple(added), key=sort_key))
+            status = report.status
+            if status is not FileStatus.UNREADABLE:
+                status = status_of(findings, strict)
+            report = FileReport(report.path, status, findings, report.dossiers)
+        reports.append(report)
+    return reports
+
+
+def _where(path: str, item: Invoice | Company) -> str:
+    """A place in another file, for a message: file, sheet and cell."""
+    return f"{Path(path).name}, {item.place.sheet}!{item.place.cell}"
+
+
+def run_isolated(
+    paths: Sequence[Path],
+    programme: Programme,
+    jobs: int,
+    strict: bool,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Checked]:
+    """Check each file in a child process, `jobs` at a time, in the order of `paths`."""
+    # fork: the child starts with the programme and modules already loaded (Linux only).
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    start_process = cast(Callable[..., multiprocessing.process.BaseProcess], context.Process)  # type: ignore[attr-defined]
+    results: list[Checked | None] = [None] * len(paths)
+    waiting = list(enumerate(paths))
+    running: dict[Connection, _Running] = {}
+    done = 0
+    while waiting or running:
+        while waiting and len(running) < jobs:
+            index, path = waiting.pop(0)
+            receive, send = context.Pipe(duplex=False)
+            # The child's stderr goes to a file of its own: a native crash prints its memory
+            # request and a Rust backtrace there, which must not reach the user's terminal.
+            errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by _Running.end)
+            # Only a forked child inherits the file; a spawned one keeps the parent's stderr.
+            capture = errors if context.get_start_method() == "fork" else None
+            child = start_process(target=_child, args=(path, programme, strict, send, capture))
+            child.start()
+            send.close()
+            running[receive] = _Running(index, child, time.monotonic(), errors)
+        for connection in cast(list[Connection], wait(list(running), timeout=POLL_SECONDS)):
+            item = running.pop(connection)
+            try:
+                results[item.index] = connection.recv()
+            except EOFError:
+                reason = _died(item.child, item.stderr())
+                results[item.index] = Checked(unreadable(str(paths[item.index]), reason))
+            connection.close()
+            item.end()
+            done += 1
+            if progress:
+                progress(done, len(paths))
+        now = time.monotonic()
+        for connection, item in list(running.items()):
+            if now - item.started > TIMEOUT_SECONDS:
+                item.child.kill()
+                running.pop(connection)
+                connection.close()
+                item.end()
+                results[item.index] = Checked(unreadable(
+                    str(paths[item.index]),
+                    f"lecture interrompue après {TIMEOUT_SECONDS} s (fichier trop lourd ou piégé)",
+                ))  # fmt: skip
+                done += 1
+                if progress:
+                    progress(done, len(paths))
+    return [r for r in results if r is not None]
+
+
+@dataclass(frozen=True)
+class _Running:
+    """A child process at work on the file at `index` of the run, and where its stderr goes."""
+
+    index: int
+    child: multiprocessing.process.BaseProcess
+    started: float
+    errors: IO[bytes]
+
+    def stderr(self) -> str:
+        """What the child wrote to stderr: its start (a native crash's reason, before its
+        backtrace) and its end (a Python exception's last line), if too long for both."""
+        self.child.join()
+        size = self.errors.seek(0, os.SEEK_END)
+        self.errors.seek(0)
+        if size <= 2 * STDERR_KEPT:
+            return self.errors.read().decode("utf-8", errors="replace")
+        start = self.errors.read(STDERR_KEPT)
+        self.errors.seek(size - STDERR_KEPT)
+        return (start + b"\n...\n" + self.errors.read()).decode("utf-8", errors="replace")
+
+    def end(self) -> None:
+        """Wait for the child to be gone and free what it held."""
+        self.child.join()
+        self.child.close()
+        self.errors.close()
+
+
+def _died(child: multiprocessing.process.BaseProcess, stderr: str) -> str:
+    """Why a child process ended without a report, in French, from its exit and last words."""
+    child.join()
+    code = child.exitcode or 0
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        # Rust's allocator says how much it asked for before it aborts (TRAPS.md: 512 GiB).
+        asked = re.search(r"memory allocation of (\d+) bytes failed", stderr)
+        if asked:
+            name += f", {french.number(int(asked.group(1)) // 2**30)} Gio de mémoire demandés"
+        return (
+            f"le lecteur de classeurs s'est arrêté net sur ce fichier ({name}) : fichier "
+            "corrompu, trop volumineux ou piégé"
+        )
+    if "Traceback (most recent call last)" in stderr:
+        # An exception nothing caught is a bug of xl-idf, not a fault of the file: say so.
+        last = [line for line in stderr.strip().splitlines() if line.strip()][-1]
+        return f"erreur interne de xl-idf sur ce fichier, à signaler : {last.strip()}"
+    return (
+        f"le lecteur de classeurs s'est arrêté (code {code}) : fichier corrompu, "
+        "trop volumineux ou piégé"
+    )
+
+
+def _child(
+    path: Path, programme: Programme, strict: bool, send: Connection, errors: IO[bytes] | None
+) -> None:
+    """In the child process: limit memory, check the file, send the result back."""
+    if errors is not None:
+        os.dup2(errors.fileno(), 2)  # native code writes to fd 2, Python to sys.stderr: both
+        sys.stderr = open(2, "w", encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115
+        if faulthandler.is_enabled():  # (pytest's, or -X faulthandler) its dump goes there too
+            faulthandler.enable(sys.stderr)
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
+    except (ImportError, ValueError, OSError):
+        pass  # not on this system: the time limit still holds
+    try:
+        result = check_file(path, programme, strict)
+    except MemoryError:
+        result = Checked(unreadable(str(path), "mémoire insuffisante pour lire ce fichier"))
+    send.send(result)
+    send.close()
+    os._exit(0)  # no atexit work inherited from the parent (fork)
