@@ -89,15 +89,7 @@ def assess_eligibility(dossier: Dossier, params: Parameters) -> EligibilityResul
         value = getattr(dossier, name)
         if isinstance(value, int) and not isinstance(value, bool) and value < 0:
             # A negative head count or duration is a typing error, not a criterion failed.
-            found.append(
-                finding(
-                    "F04",
-                    dossier.at(name),
-                    num,
-                    column=Dossier.header(name),
-                    why=f"valeur négative {french.number(value)}, un nombre positif est attendu",
-                )
-            )
+            found.append(dossier.negative(name))
             incomplete = True
             return True
         return False

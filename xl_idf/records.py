@@ -14,6 +14,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, ClassVar
 
+from xl_idf import french
 from xl_idf.catalogue import finding
 from xl_idf.findings import Finding, Location
 
@@ -70,6 +71,17 @@ class Record:
             self.dossier_number,
             column=self.header(name),
             consequence=self.WITHOUT_VALUE,
+        )
+
+    def negative(self, name: str) -> Finding:
+        """F04: the value of field `name` is below zero where only zero or more makes sense."""
+        value = getattr(self, name)
+        return finding(
+            "F04",
+            self.at(name),
+            self.dossier_number,
+            column=self.header(name),
+            why=f"valeur négative {french.number(value)}, une valeur positive ou nulle attendue",
         )
 
     @classmethod

@@ -156,15 +156,7 @@ def compute_subsidy(dossier: Dossier, params: Parameters) -> Subsidy:
             return None
         if raw < 0:
             complete = False
-            found.append(
-                finding(
-                    "F04",
-                    dossier.at(name),
-                    num,
-                    column=Dossier.header(name),
-                    why=f"valeur négative {french.number(raw)}, une valeur positive est attendue",
-                )
-            )
+            found.append(dossier.negative(name))
             return None
         return raw
 
