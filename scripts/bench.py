@@ -156,6 +156,59 @@ def main() -> None:
         assess_quarter(content.dossiers, content.lines, content.payments, programme)
 
     measure("sample quarter: read + assess (30 dossiers)", 1, "file", read_and_assess, args.repeat)
+    measure_excel_functions(args.dossiers, args.repeat)
+
+
+def measure_excel_functions(count: int, repeat: int) -> None:
+    """IDF_SUBVENTION on `count` rows in one call, through xlwings' server-side dispatcher."""
+    import asyncio
+    import importlib.util
+    import os
+    import sys
+
+    names = ("XLWINGS_ON_SERVER", "XLWINGS_LICENSE_KEY")
+    saved = {name: os.environ.get(name) for name in names}
+    # The decorators register only with these set before xlwings is imported (TRAPS.md).
+    os.environ.update(XLWINGS_ON_SERVER="true", XLWINGS_LICENSE_KEY="noncommercial")
+    try:
+        import xlwings.server
+        import xlwings.utils
+
+        path = Path(__file__).parents[1] / "udfs" / "idf_udfs.py"
+        spec = importlib.util.spec_from_file_location("idf_udfs", path)
+        assert spec is not None
+        assert spec.loader is not None
+        udfs = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = udfs
+        spec.loader.exec_module(udfs)
+        assert hasattr(udfs.IDF_SUBVENTION, "__xlfunc__"), "xlwings imported without the variables"
+
+        def cell(value: Decimal) -> int | float:
+            # What Office.js sends: a whole number as int, any other as float.
+            return int(value) if value == value.to_integral_value() else float(value)
+
+        dossiers, _, _ = make_quarter(count)
+        quote = ("jours_p1", "montant_p1", "jours_p2", "montant_p2", "fonds_propres")
+        columns = [[[cell(getattr(d, name))] for d in dossiers] for name in quote]
+        payload = {
+            "func_name": "IDF_SUBVENTION", "args": columns, "version": xlwings.__version__,
+            "runtime": "1.4", "client": "Office.js",
+        }  # fmt: skip
+
+        def dispatch() -> None:
+            rows = asyncio.run(xlwings.server.custom_functions_call(payload, udfs))
+            assert len(rows) == count
+
+        measure(f"excel: IDF_SUBVENTION, {count} rows, via dispatcher", count, "row", dispatch,
+                repeat)  # fmt: skip
+        measure(f"excel: IDF_SUBVENTION, {count} rows, called directly", count, "row",
+                lambda: udfs.IDF_SUBVENTION(*columns), repeat)  # fmt: skip
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 if __name__ == "__main__":

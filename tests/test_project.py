@@ -32,5 +32,5 @@ def test_ci_runs_the_readme_test_command():
 
 
 def test_layout_of_the_design():
-    for path in ("xl_idf", "scripts", "workbooks", "tests", "pyproject.toml", "README.md"):
+    for path in ("xl_idf", "udfs", "scripts", "workbooks", "tests", "pyproject.toml", "README.md"):
         assert (ROOT / path).exists(), path
