@@ -13,11 +13,15 @@ import typer
 
 from xl_idf import french
 from xl_idf.catalogue import RULES
+from xl_idf.cli_french import FrenchCommand, FrenchGroup, speak_french
 from xl_idf.errors import XlIdfError
 from xl_idf.programme import DEFAULT_PROGRAMME, Programme, load_programme
 
+speak_french()
 app = typer.Typer(
     name="xl-idf",
+    cls=FrenchGroup,
+    subcommand_metavar="COMMANDE [ARGUMENTS]...",
     help="Parcours régional Industrie du futur (Région Occitanie) : contrôle des dossiers, "
     "subventions et versements.",
     no_args_is_help=True,
@@ -30,6 +34,7 @@ ProgrammeOption = Annotated[
     str,
     typer.Option(
         "--programme",
+        metavar="PROGRAMME",
         help="Programme appliqué : identifiant d'un programme fourni, ou chemin d'un fichier TOML.",
     ),
 ]
@@ -59,7 +64,7 @@ def _parameter_line(programme: Programme, name: str) -> str:
     return f"{parameter.description} = " + " ; ".join(values)
 
 
-@app.command("rules")
+@app.command("rules", cls=FrenchCommand)
 def rules(
     programme: ProgrammeOption = DEFAULT_PROGRAMME,
     as_json: Annotated[
@@ -90,10 +95,13 @@ def rules(
     typer.echo(f"\n{len(RULES)} règles.")
 
 
-@app.command("template")
+@app.command("template", cls=FrenchCommand)
 def template(
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="Fichier .xlsx à écrire.", dir_okay=False)
+        Path,
+        typer.Option(
+            "--output", "-o", metavar="FICHIER", help="Fichier .xlsx à écrire.", dir_okay=False
+        ),
     ],
     programme: ProgrammeOption = DEFAULT_PROGRAMME,
 ) -> None:
@@ -120,12 +128,14 @@ class Format(StrEnum):
     CSV = "csv"
 
 
-@app.command("validate")
+@app.command("validate", cls=FrenchCommand)
 def validate(
     paths: Annotated[
         list[Path],
         typer.Argument(
-            help="Classeurs .xlsx ou .xlsm, ou dossiers qui en contiennent.", show_default=False
+            help="Classeurs .xlsx ou .xlsm, ou dossiers qui en contiennent.",
+            metavar="CLASSEUR",
+            show_default=False,
         ),
     ],
     report_format: Annotated[
@@ -159,7 +169,8 @@ def validate(
     ] = False,
     programme: ProgrammeOption = DEFAULT_PROGRAMME,
     jobs: Annotated[
-        int, typer.Option("--jobs", min=1, max=64, help="Fichiers contrôlés en parallèle.")
+        int,
+        typer.Option("--jobs", min=1, max=64, metavar="N", help="Fichiers contrôlés en parallèle."),
     ] = 1,
 ) -> None:
     """Contrôle des classeurs trimestriels : chaque problème avec sa cellule, les subventions
