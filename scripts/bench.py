@@ -162,9 +162,7 @@ def main() -> None:
 def measure_excel_functions(count: int, repeat: int) -> None:
     """IDF_SUBVENTION on `count` rows in one call, through xlwings' server-side dispatcher."""
     import asyncio
-    import importlib.util
     import os
-    import sys
 
     names = ("XLWINGS_ON_SERVER", "XLWINGS_LICENSE_KEY")
     saved = {name: os.environ.get(name) for name in names}
@@ -173,14 +171,9 @@ def measure_excel_functions(count: int, repeat: int) -> None:
     try:
         import xlwings.server
         import xlwings.utils
+        from build_calculator import load_udfs  # scripts/ is on sys.path: the script's folder
 
-        path = Path(__file__).parents[1] / "udfs" / "idf_udfs.py"
-        spec = importlib.util.spec_from_file_location("idf_udfs", path)
-        assert spec is not None
-        assert spec.loader is not None
-        udfs = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = udfs
-        spec.loader.exec_module(udfs)
+        udfs = load_udfs()
         assert hasattr(udfs.IDF_SUBVENTION, "__xlfunc__"), "xlwings imported without the variables"
 
         def cell(value: Decimal) -> int | float:

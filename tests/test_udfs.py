@@ -25,6 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from udfs import idf_udfs as udfs
+from workbooks import build_script
 from xl_idf.payments import recorded_payments
 from xl_idf.programme import Programme
 from xl_idf.quarter import assess_quarter
@@ -871,17 +872,7 @@ def test_every_invoice_line_counts_the_same_in_a_cell_and_in_the_report(sample):
 
 
 def load_build_script() -> Any:
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(
-        "build_calculator", ROOT / "scripts" / "build_calculator.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return build_script("build_calculator")
 
 
 def describe(path: Path) -> dict[str, Any]:

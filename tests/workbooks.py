@@ -14,11 +14,9 @@ ROOT = Path(__file__).parents[1]
 WORKBOOKS = ROOT / "workbooks"
 
 
-def build_script() -> ModuleType:
-    """scripts/build_workbooks.py, imported as a module."""
-    spec = importlib.util.spec_from_file_location(
-        "build_workbooks", ROOT / "scripts" / "build_workbooks.py"
-    )
+def build_script(name: str = "build_workbooks") -> ModuleType:
+    """scripts/<name>.py, imported as a module."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)

@@ -49,8 +49,3 @@ class Finding:
     def in_file(self, file: str) -> Finding:
         """The same finding, placed in a workbook file."""
         return replace(self, file=file)
-
-
-def errors(findings: tuple[Finding, ...] | list[Finding]) -> list[Finding]:
-    """The findings of severity error."""
-    return [f for f in findings if f.severity is Severity.ERROR]

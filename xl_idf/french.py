@@ -55,11 +55,6 @@ def day(value: date) -> str:
     return value.strftime("%d/%m/%Y")
 
 
-def yes_no(value: bool) -> str:
-    """Oui or Non."""
-    return "Oui" if value else "Non"
-
-
 def listing(items: tuple[str, ...] | list[str]) -> str:
     """Items joined with commas, for messages naming what is expected."""
     return ", ".join(items)

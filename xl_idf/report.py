@@ -52,7 +52,6 @@ class DossierSummary:
     advance_phase2: Decimal
     balance_phase2: Decimal
     siret: str | None = None
-    company: str | None = None
 
     @property
     def subsidy_total(self) -> Decimal:
@@ -74,7 +73,6 @@ class DossierSummary:
             advance_phase2=schedule.advance_phase2,
             balance_phase2=schedule.balance_phase2,
             siret=result.dossier.siret,
-            company=result.dossier.raison_sociale,
         )
 
 
