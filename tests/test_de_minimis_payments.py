@@ -1,4 +1,4 @@
-"""De minimis (S06, S07) and payments (P01-P05), computed by hand from SPEC 3."""
+"""De minimis (S06, S07) and payments (P01-P06), computed by hand from SPEC 3."""
 
 from __future__ import annotations
 
@@ -10,7 +10,14 @@ import pytest
 from conftest import a_dossier, a_payment, codes
 from xl_idf.de_minimis import check_de_minimis
 from xl_idf.eligibility import Category
-from xl_idf.payments import check_recorded, recorded_payments, schedule_payments
+from xl_idf.payments import (
+    Instalments,
+    check_paid_beyond_due,
+    check_recorded,
+    planned_schedule,
+    recorded_payments,
+    schedule_payments,
+)
 from xl_idf.records import PaymentType
 
 D = Decimal
@@ -160,7 +167,63 @@ def test_s07_message_names_the_ceiling_in_force(programme):
         "R7",
         "Aides de minimis antérieures 295\u00a0000,00\u00a0€ + aide de minimis du dossier "
         "21\u00a0000,00\u00a0€ = 316\u00a0000,00\u00a0€, au-dessus du plafond de "
-        "300\u00a0000,00\u00a0€ sur 3 années glissantes (règlement (UE) 2023/2831)",
+        "300\u00a0000,00\u00a0€ sur 3 années glissantes (règlement (UE) 2023/2831) "
+        "(Règlement (UE) 2023/2831, art. 3.2 (applicable à partir du 1er janvier 2024) ; "
+        "[§Critères complémentaires] « Règle de minimis n°2023/2831 ») ; aide de minimis "
+        "refusée : phases 1 et 2 (21\u00a0000,00\u00a0€)",
+    )
+
+
+BY_PART = [
+    # (id, category, phase 1, phase 2, prior aid, attestation, phase 1 left, phase 2 left)
+    # SPEC 3: S06/S07 set the part under de minimis to 0 and leave the rest. An SME's phase 2
+    # falls under SA.40453: it stays awarded.
+    ("SME S06: phase 2 stays", PME, "6000", "15000", "0", False, "0", "15000"),
+    ("SME S07: phase 2 stays", PME, "6000", "15000", "194000.01", True, "0", "15000"),
+    # An ETI's two phases are both under de minimis: both refused.
+    ("ETI S06: both refused", ETI, "6000", "15000", "0", False, "0", "0"),
+    ("ETI S07: both refused", ETI, "6000", "15000", "179000.01", True, "0", "0"),
+    # The aid is refused whole, not cut to the room left under the ceiling (1,000 here).
+    ("SME S07 refused whole", PME, "6000", "15000", "199000", True, "0", "15000"),
+    ("SME within the ceiling", PME, "6000", "15000", "194000", True, "6000", "15000"),
+]
+
+
+@pytest.mark.parametrize(
+    ("cat", "phase1", "phase2", "prior", "attestation", "left1", "left2"),
+    [c[1:] for c in BY_PART],
+    ids=[c[0] for c in BY_PART],
+)
+def test_de_minimis_refuses_its_part_only(
+    programme, cat, phase1, phase2, prior, attestation, left1, left2
+):
+    dossier = a_dossier(aides_minimis_3_ans=D(prior), attestation_minimis=attestation)
+    result = check_de_minimis(dossier, cat, D(phase1), D(phase2), programme.at(date(2022, 6, 1)))
+    assert (result.phase1, result.phase2) == (D(left1), D(left2))
+    assert result.refused is (D(left1) != D(phase1))
+
+
+def test_s06_message_says_which_part_is_refused(programme):
+    dossier = a_dossier(attestation_minimis=False)
+    (found,) = check_de_minimis(
+        dossier, PME, D("6000"), D("15000"), programme.at(date(2022, 6, 1))
+    ).findings
+    assert found.message == (
+        "Attestation de minimis = Non : elle est exigée pour la phase 1 ; aide de minimis "
+        "refusée : phase 1 (6\u00a0000,00\u00a0€) ; la phase 2 d'une PME "
+        "(15\u00a0000,00\u00a0€) relève du régime SA.40453 et reste accordée"
+    )
+
+
+def test_negative_prior_aid_is_refused_not_subtracted(programme):
+    # SPEC 2: prior de minimis aid typed -190,000 must not let an ETI through the ceiling.
+    dossier = a_dossier(aides_minimis_3_ans=D("-190000"))
+    result = check_de_minimis(dossier, ETI, D("6000"), D("15000"), programme.at(date(2022, 6, 1)))
+    assert codes(result.findings) == ["F04"]
+    assert not result.complete
+    assert result.findings[0].message == (
+        "Aides de minimis 3 ans (€) : valeur négative -190\u00a0000, une valeur positive ou "
+        "nulle attendue ; dossier incomplet"
     )
 
 
@@ -196,10 +259,10 @@ SCHEDULES = [
         "0.00",
         ["P01"],
     ),
-    # Exactly 5 days: phase 1 paid; phase 2 not started: the balance is minus the planned
-    # advance, not warned about before phase 2 has a justified line or a recorded advance.
+    # Exactly 5 days: phase 1 paid; phase 2 has not begun (no justified line, no recorded
+    # advance): nothing of phase 2 is due yet, neither the advance nor a balance.
     (
-        "5 days justified",
+        "5 days justified, phase 2 not begun",
         "6000",
         "15000",
         "6000",
@@ -207,9 +270,53 @@ SCHEDULES = [
         "5",
         None,
         "6000.00",
-        "10500.00",
-        "-10500.00",
+        "0.00",
+        "0.00",
         [],
+    ),
+    # P01 with a recorded advance: the advance was paid and stays; phase 1 and balance 0.
+    (
+        "4.5 days justified, advance recorded",
+        "6000",
+        "15000",
+        "5400",
+        "0",
+        "4.5",
+        "10500",
+        "0.00",
+        "10500.00",
+        "0.00",
+        ["P01"],
+    ),
+    # Phase 2 has begun with 2,000 justified: the planned advance 70 % x 15,000 = 10,500 is due;
+    # balance = min(15,000, 50 % x 2,000) - 10,500 = -9,500 (warned: nothing was paid).
+    (
+        "phase 2 begun, planned advance",
+        "6000",
+        "15000",
+        "6000",
+        "2000",
+        "7",
+        None,
+        "6000.00",
+        "10500.00",
+        "-9500.00",
+        ["P04"],
+    ),
+    # A recorded advance of 5,000 and nothing justified in phase 2: begun by the advance;
+    # balance = 0 - 5,000 = -5,000, to recover if phase 2 stops there.
+    (
+        "recorded advance, phase 2 not justified",
+        "6000",
+        "15000",
+        "6000",
+        "0",
+        "5",
+        "5000",
+        "6000.00",
+        "5000.00",
+        "-5000.00",
+        ["P04"],
     ),
     # Phase 1 justified for less than its subsidy: paid on what is justified.
     (
@@ -225,18 +332,19 @@ SCHEDULES = [
         "0.00",
         ["P02"],
     ),
-    # 70 % of an odd subsidy: 7,500.01 x 70 % = 5,250.007 -> 5,250.00.
+    # 70 % of an odd subsidy: 7,500.01 x 70 % = 5,250.007 -> 5,250.00; phase 2 justified
+    # 15,000.02 -> 50 % = 7,500.01; balance 7,500.01 - 5,250.00 = 2,250.01.
     (
         "70 % rounded down",
         "6000",
         "7500.01",
         "6000",
-        "0",
-        "5",
+        "15000.02",
+        "17.5",
         None,
         "6000.00",
         "5250.00",
-        "-5250.00",
+        "2250.01",
         [],
     ),
     # Recorded advance at the maximum: 10,500; phase 2 half justified: 50 % x 15,000 = 7,500;
@@ -340,15 +448,69 @@ def test_p04_message(params):
         recorded_advance=D("10500"),
     )
     (found,) = result.findings
+    # The amount keeps its sign (SPEC 3), and the message says money was paid.
     assert found.message == (
-        "Solde de la phase 2 négatif : 3\u00a0000,00\u00a0€ (phase 2 due sur les dépenses "
-        "justifiées 7\u00a0500,00\u00a0€, acompte versé 10\u00a0500,00\u00a0€) ; trop-perçu à "
-        "reverser si la phase 2 s'arrête là"
+        "Solde de la phase 2 négatif : -3\u00a0000,00\u00a0€ (phase 2 due sur les dépenses "
+        "justifiées 7\u00a0500,00\u00a0€, acompte versé 10\u00a0500,00\u00a0€) ; trop-perçu de "
+        "3\u00a0000,00\u00a0€ à reverser si la phase 2 s'arrête là"
     )
     planned = schedule_payments(D("6000"), D("15000"), D("6000"), D("10000"), D("15"), params)
     # Due 50 % x 10,000 = 5,000; planned advance 70 % x 15,000 = 10,500; balance -5,500.
     assert planned.balance_phase2 == D("-5500.00")
-    assert "acompte prévu 10\u00a0500,00\u00a0€" in planned.findings[0].message
+    assert planned.findings[0].message == (
+        "Solde de la phase 2 négatif : -5\u00a0500,00\u00a0€ (phase 2 due sur les dépenses "
+        "justifiées 5\u00a0000,00\u00a0€, acompte prévu, non versé, 10\u00a0500,00\u00a0€) ; "
+        "l'acompte prévu dépasserait ce qui est justifié à ce jour ; rien n'a été versé, rien "
+        "n'est à reverser"
+    )
+
+
+def test_planned_schedule(params):
+    # On the quote: phase 1 6,000; advance 70 % x 15,000.01 = 10,500.007 -> 10,500.00;
+    # balance 15,000.01 - 10,500.00 = 4,500.01.
+    assert planned_schedule(D("6000.00"), D("15000.01"), params) == Instalments(
+        D("6000.00"), D("10500.00"), D("4500.01")
+    )
+
+
+P06 = [
+    # (id, payments, due (phase 1, advance, balance), codes and their cells)
+    ("paid what is due", [a_payment()], ("6000", "0", "0"), []),
+    # Phase 1 paid 6,000 while 5,000 is due (5,000 justified): 1,000 too much.
+    ("phase 1 paid above due", [a_payment()], ("5000", "0", "0"), [("P06", "D3")]),
+    # A balance recorded while nothing of it is due.
+    (
+        "balance paid before it is due",
+        [a_payment(type=PaymentType.BALANCE_PHASE2, montant=D("100.00"), row=6)],
+        ("0", "0", "0"),
+        [("P06", "D6")],
+    ),
+    # A negative balance due with nothing recorded on it is P04's, not P06's.
+    ("negative due, nothing paid", [], ("6000", "10500", "-3000"), []),
+]
+
+
+@pytest.mark.parametrize(
+    ("payments", "due", "expected"), [c[1:] for c in P06], ids=[c[0] for c in P06]
+)
+def test_p06_paid_beyond_due(payments, due, expected):
+    recorded = recorded_payments(payments)
+    places = {p.type: p.at("montant") for p in payments}
+    found = check_paid_beyond_due(recorded, Instalments(*map(D, due)), places)
+    assert [(f.code, f.cell) for f in found] == expected
+
+
+def test_p06_message_keeps_the_sign(params):
+    (found,) = check_paid_beyond_due(
+        recorded_payments([a_payment()]),
+        Instalments(D("5000.00"), D(0), D(0)),
+        {PaymentType.PHASE1: a_payment().at("montant")},
+    )
+    assert found.message == (
+        "Phase 1 : 6\u00a0000,00\u00a0€ déjà versés pour 5\u00a0000,00\u00a0€ dus à ce jour, "
+        "reste à verser -1\u00a0000,00\u00a0€ : versé en trop, à reverser si les dépenses "
+        "justifiées n'augmentent pas"
+    )
 
 
 def test_recorded_payments_are_summed_by_type():

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from conftest import a_line, codes
-from xl_idf.expenses import assess_line, capped_amount, screen_lines
+from xl_idf.expenses import assess_line, capped_amount, mark_duplicates
 
 D = Decimal
 
@@ -47,7 +47,9 @@ LINES = [
     ("X03 invoice after the last day", {"date_facture": date(2023, 1, 2)}, ["X03"], True, "0.00"),
     ("X04 service outside the region", {"departement_prestation": "75"}, ["X04"], True, "0.00"),
     ("X05 zero days", {"jours": D(0)}, ["X05"], True, "0.00"),
-    ("X05 negative amount", {"montant_ht": D("-100.00")}, ["X05"], True, "0.00"),
+    # SPEC 2: below zero is F04 (a value that cannot be used), 0 is X05; both exclude.
+    ("F04 negative amount", {"montant_ht": D("-100.00")}, ["F04"], True, "0.00"),
+    ("F04 negative days", {"jours": D("-5")}, ["F04"], True, "0.00"),
     (
         "X09 service before the programme",
         {"date_prestation": date(2019, 12, 31)},
@@ -120,21 +122,20 @@ def test_x02_message_gives_the_figures(params):
     )
 
 
-def test_screening_finds_unknown_dossiers_and_duplicate_invoices():
+def test_x07_only_a_line_that_counts_holds_its_invoice_number(params):
     lines = [
-        a_line(row=5, cells={"numero_facture": "D5"}),
-        a_line(row=6, dossier="IDF-9999", numero_facture="F-2"),
+        # Excluded (X04): it does not hold F-2022-001.
+        a_line(row=4, departement_prestation="75"),
+        a_line(row=5),
         # Same provider (other spelling) and invoice number: entered twice.
-        a_line(row=7, prestataire="Afnor", cells={"numero_facture": "D7"}),
+        a_line(row=7, prestataire="Afnor"),
         # Same invoice number from another provider: a different invoice.
         a_line(row=8, prestataire="CYLAD"),
-        a_line(row=9, dossier=None, cells={"dossier": "A9"}),
     ]
-    screening = screen_lines(lines, ["IDF-0001"])
-    assert [(f.code, f.cell) for f in screening.findings] == [
-        ("X06", "A6"),
-        ("X07", "D7"),
-        ("F07", "A9"),
-    ]
-    assert "déjà saisie en Prestations!D5" in screening.findings[1].message
-    assert [line.row for line in screening.by_dossier["IDF-0001"]] == [5, 8]
+    marked = mark_duplicates([assess_line(line, params) for line in lines], params, {})
+    assert [(f.code, f.cell) for r in marked for f in r.findings] == [("X04", "I4"), ("X07", "D7")]
+    assert [r.excluded for r in marked] == [True, False, True, False]
+    assert marked[2].findings[-1].message == (
+        "Facture n° F-2022-001 du prestataire « Afnor » déjà saisie en Prestations!D5 : "
+        "doublon exclu"
+    )

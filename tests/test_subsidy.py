@@ -29,7 +29,7 @@ CASES = [
     # Worked example 1: 100 % x 6,000 + 50 % x 30,000.
     ("SME full journey", ("5", "6000", "25", "30000"), "6000.00", "15000.00", []),
     # Worked example 2: phase 2 at 1,300 a day for 12.5 days, capped to 1,200 x 12.5 = 15,000.
-    ("daily cap on phase 2", ("5", "4500", "12.5", "16250"), "4500.00", "7500.00", []),
+    ("daily cap on phase 2", ("5", "4500", "12.5", "16250"), "4500.00", "7500.00", ["S09"]),
     # Worked example 3: 6,000 + 12,000 = 18,000 > equity 8,000; phase 2 cut to 2,000.
     (
         "equity cap takes phase 2 first",
@@ -41,7 +41,7 @@ CASES = [
     ("phase 1 only", ("5", "5000"), "5000.00", "0.00", []),
     ("exactly 1,200 a day", ("5", "6000.00", "10", "12000.00"), "6000.00", "6000.00", []),
     # 6,000.05 over 5 days is above 1,200 a day: base 6,000.00.
-    ("one cent per day above the cap", ("5", "6000.05"), "6000.00", "0.00", []),
+    ("one cent per day above the cap", ("5", "6000.05"), "6000.00", "0.00", ["S09"]),
     # 50 % of an odd cent: base 15,000.01 -> 7,500.005 -> 7,500.00 (rounded down).
     ("50 % of an odd cent", ("5", "6000", "25", "15000.01"), "6000.00", "7500.00", []),
     ("50 % of 0.03", ("5", "6000", "1", "0.03"), "6000.00", "0.01", []),
@@ -75,7 +75,14 @@ CASES = [
     ),
     ("S01 phase 1 of 5 days is enough", ("5", "1000"), "1000.00", "0.00", []),
     ("S05 phase 2 without phase 1", ("0", "0", "10", "12000"), "0.00", "0.00", ["S05"]),
-    ("S01 nothing quoted at all", ("0", "0"), "0.00", "0.00", ["S01"]),
+    # SPEC 3: a blank phase 1 with a phase 2 is S05 only, not a missing value.
+    ("S05 blank phase 1 with a phase 2", (None, None, "10", "12000"), "0.00", "0.00", ["S05"]),
+    # SPEC 3: nothing quoted at all is F07 (incomplete), not S01.
+    ("nothing quoted at all: F07", ("0", "0"), "0.00", "0.00", ["F07"]),
+    ("nothing quoted, all blank: F07", (None, None), "0.00", "0.00", ["F07"]),
+    ("phase 1 of 0 days, phase 2 of 0 days: F07", ("0", "0", "0", "0"), "0.00", "0.00", ["F07"]),
+    # S09 on phase 1 and S02: 8,000 for 6 days > 1,200 x 6 = 7,200, then 5 days: 6,000.
+    ("S09 and S02 on phase 1", ("6", "8000"), "6000.00", "0.00", ["S02", "S09"]),
     # Equity equal to the subsidy: no cap applies.
     (
         "equity equal to the subsidy",
@@ -123,7 +130,7 @@ def test_caps_applied_are_explained(params):
         (Cap.PHASE_DAYS, 1, D("7200.00"), D("6000.00")),
         (Cap.DAILY, 2, D("16250"), D("15000.00")),
     ]
-    assert result.explain() == [
+    assert result.explain(params) == [
         "Base phase 1 : 6\u00a0000,00\u00a0€ ; base phase 2 : 15\u00a0000,00\u00a0€",
         "Phase 1 : plafond journalier appliqué, base ramenée de 8\u00a0000,00\u00a0€ à "
         "7\u00a0200,00\u00a0€",
@@ -131,7 +138,13 @@ def test_caps_applied_are_explained(params):
         "6\u00a0000,00\u00a0€",
         "Phase 2 : plafond journalier appliqué, base ramenée de 16\u00a0250,00\u00a0€ à "
         "15\u00a0000,00\u00a0€",
+        "Taux : 100\u00a0% de la base de la phase 1, 50\u00a0% de la base de la phase 2 "
+        "(arrondis au centime inférieur)",
         "Phase 1 prévue sur 6\u00a0jours : 5\u00a0jours au plus sont retenus dans la base",
+        "Phase 1 prévue à 8\u00a0000,00\u00a0€ pour 6\u00a0jours, au-dessus du plafond de "
+        "1\u00a0200,00\u00a0€ par jour : base ramenée à 7\u00a0200,00\u00a0€",
+        "Phase 2 prévue à 16\u00a0250,00\u00a0€ pour 12,5\u00a0jours, au-dessus du plafond de "
+        "1\u00a0200,00\u00a0€ par jour : base ramenée à 15\u00a0000,00\u00a0€",
         "Subvention : phase 1 6\u00a0000,00\u00a0€ + phase 2 7\u00a0500,00\u00a0€ = "
         "13\u00a0500,00\u00a0€",
     ]
@@ -146,7 +159,8 @@ def test_equity_cap_is_recorded_per_phase(params):
     assert found.cell == "O7"
     assert found.message == (
         "Subvention de 18\u00a0000,00\u00a0€, au-dessus des fonds propres de 8\u00a0000,00\u00a0€ "
-        ": ramenée à 8\u00a0000,00\u00a0€ (phase 2 réduite d'abord)"
+        ": ramenée à 8\u00a0000,00\u00a0€ (phase 2 ramenée de 12\u00a0000,00\u00a0€ à "
+        "2\u00a0000,00\u00a0€ ; la phase 2 est réduite d'abord)"
     )
 
 
@@ -192,3 +206,20 @@ def test_journey_cap_below_phase_1_cuts_phase_1_too(params):
     lower = replace(params, total_cap=D("5000.00"))
     bases = phase_bases(D("6000.00"), D("1000.00"), lower)
     assert (bases.phase1, bases.phase2) == (D("5000.00"), D("0.00"))
+
+
+def test_s03_names_phase_1_when_the_journey_cap_cuts_it(params):
+    # An invented journey cap of 5,000, below a full phase 1 of 6,000: phase 1's base is cut
+    # to 5,000 and phase 2's (12,000) to 0; each S03 names its own phase.
+    lower = replace(params, total_cap=D("5000.00"))
+    result = compute_subsidy(quote("5", "6000", "10", "12000"), lower)
+    assert (result.phase1, result.phase2) == (D("5000.00"), D("0.00"))
+    assert [(f.code, f.cell) for f in result.findings] == [("S03", "U7"), ("S03", "W7")]
+    assert result.findings[0].message == (
+        "Bases des deux phases 18\u00a0000,00\u00a0€, au-dessus du plafond du parcours de "
+        "5\u00a0000,00\u00a0€ : base de la phase 1 ramenée de 6\u00a0000,00\u00a0€ à "
+        "5\u00a0000,00\u00a0€"
+    )
+    assert "base de la phase 2 ramenée de 12\u00a0000,00\u00a0€ à 0,00\u00a0€" in (
+        result.findings[1].message
+    )

@@ -28,6 +28,7 @@ class Rule:
     _: KW_ONLY
     parameters: tuple[str, ...] = ()  # the programme parameters the rule reads
     blocking: bool = False  # an error of this code leaves the dossier without subsidy
+    cuts: bool = False  # the code cuts an amount of the subsidy, or sets a part of it to 0
 
     @property
     def fields(self) -> set[str]:
@@ -254,7 +255,8 @@ RULES: tuple[Rule, ...] = (
         "[§Montant de l'aide] « 1ère phase de diagnostic/accompagnement court », « 2ème phase "
         "d'accompagnement long sur mesure jusqu'à » un nombre de jours",
         "Phase {phase} prévue sur {found} : {expected} au plus sont retenus dans la base",
-        parameters=("phase1_max_days", "phase2_max_days"),
+        parameters=("phase1_max_days", "phase2_max_days", "daily_cap"),
+        cuts=True,
     ),
     Rule(
         "S03",
@@ -263,8 +265,9 @@ RULES: tuple[Rule, ...] = (
         "[§Dépenses concernées] « plafonnées à […] € HT tous frais compris pour la totalité du "
         "parcours d'accompagnement »",
         "Bases des deux phases {found}, au-dessus du plafond du parcours de {cap} : base de la "
-        "phase 2 ramenée de {before} à {after}",
+        "phase {phase} ramenée de {before} à {after}",
         parameters=("total_cap",),
+        cuts=True,
     ),
     Rule(
         "S04",
@@ -273,7 +276,8 @@ RULES: tuple[Rule, ...] = (
         "[§Montant de l'aide] « Le montant de la subvention ne peut pas excéder le montant des "
         "fonds propres de l'entreprise »",
         "Subvention de {found}, au-dessus des fonds propres de {equity} : ramenée à {after} "
-        "(phase 2 réduite d'abord)",
+        "({cut} ; la phase 2 est réduite d'abord)",
+        cuts=True,
     ),
     Rule(
         "S05",
@@ -289,9 +293,9 @@ RULES: tuple[Rule, ...] = (
         "Attestation de minimis manquante",
         "[§Éléments à prévoir] « Pour la phase 1 […] et en tout état de cause pour les ETI, il "
         "faut fournir une attestation de minimis »",
-        "Attestation de minimis = {found} : elle est exigée {why}",
-        blocking=True,
+        "Attestation de minimis = {found} : elle est exigée {why} ; {refused}",
         parameters=("pme_employees_below",),
+        cuts=True,
     ),
     Rule(
         "S07",
@@ -300,9 +304,9 @@ RULES: tuple[Rule, ...] = (
         "[§Références légales] règlements de minimis ; régime SA.40453 (aides au conseil en "
         "faveur des PME) pour la phase 2 des PME",
         "Aides de minimis antérieures {prior} + aide de minimis du dossier {part} = {found}, "
-        "au-dessus du plafond de {ceiling} sur {period}",
-        blocking=True,
-        parameters=("de_minimis_ceiling", "de_minimis_period"),
+        "au-dessus du plafond de {ceiling} sur {period} ({citation}) ; {refused}",
+        parameters=("de_minimis_ceiling", "de_minimis_period", "pme_employees_below"),
+        cuts=True,
     ),
     Rule(
         "S08",
@@ -311,6 +315,17 @@ RULES: tuple[Rule, ...] = (
         "[§Montant de l'aide] « ne peut pas excéder le montant des fonds propres »",
         "Fonds propres de {found} : aucune subvention possible (entreprise peut-être en "
         "difficulté, à vérifier)",
+        cuts=True,
+    ),
+    Rule(
+        "S09",
+        INFO,
+        "Devis au-dessus du plafond journalier",
+        "[§Dépenses concernées] « plafonnées à […] € HT/ jour tous frais compris »",
+        "Phase {phase} prévue à {amount} pour {days}, au-dessus du plafond de {cap} par jour : "
+        "base ramenée à {capped}",
+        parameters=("daily_cap",),
+        cuts=True,
     ),
     # Payments on justified expenses.
     Rule(
@@ -319,7 +334,8 @@ RULES: tuple[Rule, ...] = (
         "Aucun versement avant la durée minimale justifiée",
         "[§Modalités de versement] « Le versement est proportionnel au prorata des dépenses "
         "justifiées, sur la base d'une prestation de […] jours minimum »",
-        "Jours justifiés : {found}, {expected} au minimum : aucun versement n'est encore dû",
+        "Jours justifiés : {found}, {expected} au minimum : rien n'est encore dû sur les dépenses "
+        "justifiées (phase 1 et solde à 0, acompte {advance})",
         parameters=("min_days",),
     ),
     Rule(
@@ -338,17 +354,17 @@ RULES: tuple[Rule, ...] = (
         "[§Modalités de versement] « un acompte maximum de […] de la subvention au titre de la "
         "phase 2 »",
         "Acompte de la phase 2 versé {found}, au-dessus de {rate} de la subvention de la "
-        "phase 2 ({expected})",
+        "phase 2 ({expected}) : il a été versé et reste l'acompte dû ; l'excédent est à régulariser",
         parameters=("phase2_advance_max_rate",),
     ),
     Rule(
         "P04",
         W,
-        "Solde négatif : trop-perçu à reverser",
+        "Solde de la phase 2 négatif",
         "[§Modalités de versement] « le solde à l'issue de la phase 2 » ; « proportionnel au "
         "prorata des dépenses justifiées »",
         "Solde de la phase 2 négatif : {found} (phase 2 due sur les dépenses justifiées {due}, "
-        "{advance}) ; trop-perçu à reverser si la phase 2 s'arrête là",
+        "{advance}) ; {consequence}",
     ),
     Rule(
         "P05",
@@ -357,6 +373,15 @@ RULES: tuple[Rule, ...] = (
         "[§Modalités de versement] « un versement unique à l'issue de la phase 1 » ; versements "
         "dans la limite de la subvention",
         "{what} : {found} enregistrés, {expected} au plus",
+    ),
+    Rule(
+        "P06",
+        W,
+        "Versé au-delà du montant dû",
+        "[§Modalités de versement] « Le versement est proportionnel au prorata des dépenses "
+        "justifiées »",
+        "{what} : {paid} déjà versés pour {due} dus à ce jour, reste à verser {remaining} : "
+        "versé en trop, à reverser si les dépenses justifiées n'augmentent pas",
     ),
     # Format of the workbook.
     Rule("F01", E, "Fichier illisible", _FORMAT, "Fichier illisible : {why}"),
@@ -371,7 +396,13 @@ RULES: tuple[Rule, ...] = (
     Rule("F04", E, "Valeur invalide", _FORMAT, "{column} : {why}"),
     Rule("F05", W, "Valeur lue avec tolérance", _FORMAT, "{column} : {note}"),
     Rule(
-        "F06", E, "N° dossier en double", _FORMAT, "N° dossier « {found} » déjà utilisé en {first}"
+        "F06",
+        E,
+        "N° dossier en double",
+        _FORMAT,
+        "N° dossier « {found} » sur plusieurs lignes (aussi en {others}) : aucune n'est payée, "
+        "ni ses prestations ni ses versements, tant que le doublon n'est pas corrigé",
+        blocking=True,
     ),
     Rule(
         "F07",
@@ -406,6 +437,13 @@ RULES: tuple[Rule, ...] = (
         "{column} : la cellule contient une formule qui n'a jamais été calculée ; ouvrir le "
         "classeur dans Excel ou LibreOffice et l'enregistrer, ou saisir la valeur",
     ),
+    Rule(
+        "F09",
+        W,
+        "Classeur sans dossier",
+        _FORMAT,
+        "Aucun dossier dans la feuille « {sheet} » : classeur vide ou mal rempli ?",
+    ),
 )
 
 CATALOGUE: dict[str, Rule] = {rule.code: rule for rule in RULES}
@@ -427,3 +465,8 @@ def finding(code: str, where: Location, dossier: str | None = None, **fields: st
 def is_blocking(found: Finding) -> bool:
     """True for an error that leaves its dossier without subsidy."""
     return found.severity is Severity.ERROR and CATALOGUE[found.code].blocking
+
+
+def cuts(found: Finding) -> bool:
+    """True for a finding that cut an amount of the subsidy or set a part of it to 0."""
+    return CATALOGUE[found.code].cuts

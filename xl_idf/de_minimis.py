@@ -4,6 +4,11 @@
 an ETI. [§Références légales]: phase 1 (and phase 2 for an ETI) is de minimis aid; an SME's
 phase 2 falls under the block-exempted scheme SA.40453 (consulting aid for SMEs), not de minimis.
 The ceiling is the one in force on the dossier's date (Reg. 1407/2013, then Reg. 2023/2831).
+
+SPEC 3: S06 and S07 set the part under de minimis to 0 and leave the rest (an SME's phase 2 is
+still awarded). Under S07 the new aid is refused whole, not reduced to the room left under the
+ceiling (Reg. 1407/2013 art. 3(7); the same in art. 3 of Reg. 2023/2831). A refused part gives
+no room back to the other phase.
 """
 
 from __future__ import annotations
@@ -22,16 +27,40 @@ from xl_idf.records import Dossier
 
 @dataclass(frozen=True)
 class DeMinimis:
-    """The de minimis part of the subsidy, and what the checks found."""
+    """The part of the subsidy under de minimis, what is left of each phase, and the findings.
+
+    `phase1` and `phase2` are the subsidy after the de minimis checks: the part under de minimis
+    is 0 when S06 or S07 refuses it (`refused`).
+    """
 
     part: Decimal
+    phase1: Decimal
+    phase2: Decimal
+    refused: bool
     findings: tuple[Finding, ...]
     complete: bool = True
+
+    def explain(self, category: Category | None, params: Parameters) -> str:
+        """One French sentence: which part falls under de minimis, and what became of it."""
+        what = _part_words(category)
+        ceiling = (
+            f"plafond de {french.eur(params.de_minimis_ceiling)} sur {params.de_minimis_period}"
+        )
+        if self.part == 0 and not self.refused:
+            return f"De minimis : aucune aide de minimis dans ce dossier ({what})"
+        state = "refusée (S06/S07)" if self.refused else "accordée"
+        return f"De minimis : {what}, soit {french.eur(self.part)}, {state} ; {ceiling}"
 
 
 def de_minimis_part(category: Category | None, phase1: Decimal, phase2: Decimal) -> Decimal:
     """The part of the subsidy granted as de minimis aid: phase 1, plus phase 2 for an ETI."""
     return phase1 + (phase2 if category is Category.ETI else ZERO)
+
+
+def _part_words(category: Category | None) -> str:
+    if category is Category.ETI:
+        return "phases 1 et 2 d'une ETI sous de minimis"
+    return "phase 1 sous de minimis, la phase 2 d'une PME relevant du régime SA.40453"
 
 
 def check_de_minimis(
@@ -42,21 +71,40 @@ def check_de_minimis(
     params: Parameters,
 ) -> DeMinimis:
     """S06-S07 for the subsidy (phase1, phase2) of a dossier, under the ceiling of `params.on`."""
-    found: list[Finding] = []
-    complete = True
+    dossier, negatives = dossier.screened(("aides_minimis_3_ans",))
+    found: list[Finding] = list(negatives)
+    complete = not negatives
     num = dossier.numero
     part = de_minimis_part(category, phase1, phase2)
+    eti = category is Category.ETI
+    left1, left2 = ZERO, (ZERO if eti else phase2)
+    if eti:
+        refused = f"aide de minimis refusée : phases 1 et 2 ({french.eur(part)})"
+    else:
+        refused = (
+            f"aide de minimis refusée : phase 1 ({french.eur(phase1)}) ; la phase 2 d'une PME "
+            f"({french.eur(phase2)}) relève du régime SA.40453 et reste accordée"
+        )
+    is_refused = False
 
-    if phase1 > 0 or category is Category.ETI:
+    if phase1 > 0 or eti:
         if dossier.attestation_minimis is None:
             complete = False
             if "attestation_minimis" not in dossier.unreadable:
                 found.append(dossier.missing("attestation_minimis"))
         elif not dossier.attestation_minimis:
-            why = "pour une ETI" if category is Category.ETI else "pour la phase 1"
+            why = "pour une ETI" if eti else "pour la phase 1"
             found.append(
-                finding("S06", dossier.at("attestation_minimis"), num, found="Non", why=why)
+                finding(
+                    "S06",
+                    dossier.at("attestation_minimis"),
+                    num,
+                    found="Non",
+                    why=why,
+                    refused=refused,
+                )
             )
+            is_refused = True
 
     if part > 0:
         prior = dossier.aides_minimis_3_ans
@@ -75,6 +123,11 @@ def check_de_minimis(
                     found=french.eur(prior + part),
                     ceiling=french.eur(params.de_minimis_ceiling),
                     period=params.de_minimis_period,
+                    citation=params.citation("de_minimis_ceiling"),
+                    refused=refused,
                 )
             )
-    return DeMinimis(part=part, findings=tuple(found), complete=complete)
+            is_refused = True
+    if is_refused:
+        return DeMinimis(part, left1, left2, True, tuple(found), complete)
+    return DeMinimis(part, phase1, phase2, False, tuple(found), complete)

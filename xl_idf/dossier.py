@@ -6,30 +6,44 @@ go through, so a report and a cell cannot disagree.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from xl_idf.catalogue import is_blocking
+from xl_idf import french
+from xl_idf.catalogue import CATALOGUE, cuts, is_blocking
 from xl_idf.de_minimis import DeMinimis, check_de_minimis
 from xl_idf.eligibility import Category, Eligibility, assess_eligibility, check_identity
-from xl_idf.expenses import LineResult, assess_line
+from xl_idf.expenses import LineResult, assess_line, mark_duplicates
 from xl_idf.findings import Finding
 from xl_idf.money import ZERO
-from xl_idf.payments import Schedule, check_recorded, recorded_payments, schedule_payments
+from xl_idf.payments import (
+    NOTHING,
+    Instalments,
+    Schedule,
+    check_paid_beyond_due,
+    check_recorded,
+    planned_schedule,
+    recorded_payments,
+    schedule_payments,
+)
 from xl_idf.programme import Parameters, Programme
 from xl_idf.records import Dossier, ExpenseLine, Payment, PaymentType
 from xl_idf.subsidy import Subsidy, compute_subsidy, phase_bases
 from xl_idf.values import match_name
+
+# Codes that leave a dossier `incomplete` when they stand on its own row (SPEC 2 and 3).
+_INCOMPLETE_CODES = frozenset({"F04", "F06", "F07", "F08"})
 
 
 @dataclass(frozen=True)
 class DossierResult:
     """Everything decided about one dossier, and every finding behind it.
 
-    The amounts (`subsidy_*`, `schedule`) are those awarded: zero unless the dossier is eligible
-    and no blocking rule (S01, S05, S06, S07) stands against its quote. `quote` keeps the
-    subsidy as computed on the quote, for the explanation.
+    The subsidy (`subsidy_*`) is the one awarded: zero unless the dossier is eligible and no
+    blocking rule (S01, S05) stands against its quote, with the part under de minimis set to 0
+    by S06 or S07. `quote` keeps the subsidy as computed on the quote, for the explanation.
+    The four schedules of SPEC 3: `planned`, `schedule` (due to date), `paid`, `remaining`.
     """
 
     dossier: Dossier
@@ -42,21 +56,65 @@ class DossierResult:
     schedule: Schedule
     findings: tuple[Finding, ...]
     awarded: bool
-
-    @property
-    def subsidy_phase1(self) -> Decimal:
-        """Phase 1 subsidy awarded."""
-        return self.quote.phase1 if self.awarded else ZERO
-
-    @property
-    def subsidy_phase2(self) -> Decimal:
-        """Phase 2 subsidy awarded."""
-        return self.quote.phase2 if self.awarded else ZERO
+    subsidy_phase1: Decimal = ZERO
+    subsidy_phase2: Decimal = ZERO
+    planned: Instalments = NOTHING
+    paid: Instalments = NOTHING
 
     @property
     def subsidy_total(self) -> Decimal:
         """Total subsidy awarded."""
         return self.subsidy_phase1 + self.subsidy_phase2
+
+    @property
+    def due(self) -> Instalments:
+        """What is due to date, per instalment (P01-P04)."""
+        return self.schedule.due
+
+    @property
+    def remaining(self) -> Instalments:
+        """Due less paid, per instalment; below zero, paid too much (to be recovered)."""
+        return self.due.minus(self.paid)
+
+    @property
+    def counts(self) -> bool:
+        """Counted in the totals and the number of companies: eligible and awarded > 0."""
+        return self.eligibility is Eligibility.ELIGIBLE and self.subsidy_total > 0
+
+    @property
+    def blocking(self) -> tuple[str, ...]:
+        """The codes that set an amount of this dossier to 0 or cut it, each once, in order."""
+        incomplete = self.eligibility is Eligibility.INCOMPLETE
+        codes = [
+            f.code
+            for f in self.findings
+            if is_blocking(f)
+            or cuts(f)
+            or (incomplete and f.code in _INCOMPLETE_CODES and f.sheet == Dossier.SHEET)
+        ]
+        return tuple(dict.fromkeys(codes))
+
+    def motive(self) -> str:
+        """Why the dossier gets less than its quote, in French: the titles of `blocking`."""
+        return " ; ".join(f"{code} {CATALOGUE[code].title}" for code in self.blocking)
+
+    def explain(self) -> list[str]:
+        """The computation in French, step by step: status, bases, caps, rates, de minimis."""
+        lines = [f"Dossier {self.eligibility.french}"]
+        if self.eligibility is not Eligibility.ELIGIBLE:
+            reasons = [f.message for f in self.findings if f.code in self.blocking]
+            lines += reasons
+            lines.append(
+                "Aucune subvention ni aucun versement tant que le dossier n'est pas corrigé"
+            )
+            return lines
+        lines += self.quote.explain(self.params)
+        lines.append(self.de_minimis.explain(self.category, self.params))
+        lines.append(
+            f"Subvention accordée : phase 1 {french.eur(self.subsidy_phase1)} + phase 2 "
+            f"{french.eur(self.subsidy_phase2)} = {french.eur(self.subsidy_total)}"
+        )
+        return lines
 
 
 def parameters_for(dossier: Dossier, programme: Programme) -> Parameters:
@@ -67,6 +125,14 @@ def parameters_for(dossier: Dossier, programme: Programme) -> Parameters:
     return programme.at(day)
 
 
+def assess_lines(
+    dossier: Dossier, lines: Iterable[ExpenseLine], params: Parameters
+) -> list[LineResult]:
+    """The line rules on each line of a dossier (X01-X05, X08-X10, and its phase)."""
+    provider = match_name(dossier.prestataire, params.providers)
+    return [_assess_line(line, params, provider) for line in lines]
+
+
 def assess_dossier(
     dossier: Dossier,
     lines: Iterable[ExpenseLine],
@@ -75,6 +141,19 @@ def assess_dossier(
 ) -> DossierResult:
     """Assess one dossier with its expense lines and recorded payments [SPEC section 3]."""
     params = parameters_for(dossier, programme)
+    results = mark_duplicates(assess_lines(dossier, lines, params), params, {})
+    return judge_dossier(dossier, results, payments, params)
+
+
+def judge_dossier(
+    dossier: Dossier,
+    line_results: Sequence[LineResult],
+    payments: Iterable[Payment],
+    params: Parameters,
+    duplicated: tuple[Finding, ...] = (),
+) -> DossierResult:
+    """A dossier's outcome from its assessed lines and its payments; `duplicated` its F06s."""
+    dossier, negatives = dossier.screened()
     num = dossier.numero
     eligibility = assess_eligibility(dossier, params)
     identity = check_identity(dossier, params)
@@ -84,7 +163,9 @@ def assess_dossier(
     if any(is_blocking(f) for f in eligibility.findings + identity):
         status = Eligibility.INELIGIBLE
     elif (
-        eligibility.status is Eligibility.INCOMPLETE
+        duplicated
+        or negatives
+        or eligibility.status is Eligibility.INCOMPLETE
         or not quote.complete
         or not de_minimis.complete
         or any(f.code == "F07" for f in identity)
@@ -93,22 +174,15 @@ def assess_dossier(
     else:
         status = Eligibility.ELIGIBLE
 
-    provider = match_name(dossier.prestataire, params.providers)
-    line_results = tuple(_assess_line(line, params, provider) for line in lines)
-    payment_list = list(payments)
+    payment_list, ignored = _usable(payments)
     recorded = recorded_payments(payment_list)
-
-    awarded = status is Eligibility.ELIGIBLE and not any(
-        is_blocking(f) for f in quote.findings + de_minimis.findings
-    )
-    subsidy_phase1 = quote.phase1 if awarded else ZERO
-    subsidy_phase2 = quote.phase2 if awarded else ZERO
+    awarded = status is Eligibility.ELIGIBLE and not quote.blocked
+    subsidy_phase1 = de_minimis.phase1 if awarded else ZERO
+    subsidy_phase2 = de_minimis.phase2 if awarded else ZERO
     at = dossier.at("numero")
+    places = {p.type: p.at("montant") for p in payment_list if p.type is not None}
     if awarded:
         justified = [r for r in line_results if r.justified]
-        advance_at = next(
-            (p.at("montant") for p in payment_list if p.type is PaymentType.ADVANCE_PHASE2), at
-        )
         schedule = schedule_payments(
             subsidy_phase1,
             subsidy_phase2,
@@ -117,12 +191,15 @@ def assess_dossier(
             sum((r.line.jours or ZERO for r in justified), ZERO),
             params,
             recorded_advance=recorded.advance_phase2,
-            at=advance_at,
+            at=places.get(PaymentType.ADVANCE_PHASE2, at),
             dossier=num,
         )
     else:
         # SPEC 3: a dossier without subsidy gets no payment either.
         schedule = Schedule(ZERO, ZERO, ZERO, phase_bases(ZERO, ZERO, params), ())
+    # SPEC 2: an incomplete or ineligible dossier has every schedule at 0 in every output.
+    counted = status is Eligibility.ELIGIBLE
+    paid = recorded.paid if counted else NOTHING
     recorded_findings = check_recorded(
         recorded,
         subsidy_phase1,
@@ -130,14 +207,19 @@ def assess_dossier(
         at=payment_list[-1].at("montant") if payment_list else at,
         dossier=num,
     )
+    beyond = check_paid_beyond_due(recorded, schedule.due, places, num) if counted else ()
     findings = (
-        eligibility.findings
+        duplicated
+        + negatives
+        + eligibility.findings
         + identity
         + quote.findings
         + de_minimis.findings
         + tuple(f for r in line_results for f in r.findings)
+        + ignored
         + schedule.findings
         + recorded_findings
+        + beyond
     )
     return DossierResult(
         dossier,
@@ -146,17 +228,39 @@ def assess_dossier(
         eligibility.category,
         quote,
         de_minimis,
-        line_results,
+        tuple(line_results),
         schedule,
         findings,
         awarded,
+        subsidy_phase1=subsidy_phase1,
+        subsidy_phase2=subsidy_phase2,
+        planned=planned_schedule(subsidy_phase1, subsidy_phase2, params),
+        paid=paid,
     )
 
 
+def _usable(payments: Iterable[Payment]) -> tuple[list[Payment], tuple[Finding, ...]]:
+    """The payments that can be counted; one below zero is ignored with its F04 (SPEC 2)."""
+    usable: list[Payment] = []
+    found: list[Finding] = []
+    for payment in payments:
+        screened, negatives = payment.screened()
+        found += negatives
+        if not negatives:
+            usable.append(screened)
+    return usable, tuple(found)
+
+
+# What a line of a dossier must also say: which phase it is for, and which invoice (SPEC 2).
+_LINE_REQUIRED = ("phase", "numero_facture")
+
+
 def _assess_line(line: ExpenseLine, params: Parameters, provider: str | None) -> LineResult:
-    """A line of the dossier: the line rules, and its phase, which a dossier's line must have."""
+    """A line of the dossier: the line rules, then its phase and invoice number, both needed."""
     result = assess_line(line, params, provider)
-    if line.phase is not None:
+    blank = [name for name in _LINE_REQUIRED if getattr(line, name) is None]
+    if not blank:
         return result
-    extra = () if "phase" in line.unreadable else (line.missing("phase"),)
-    return LineResult(line, result.capped, excluded=True, findings=result.findings + extra)
+    extra = tuple(line.missing(name) for name in blank if name not in line.unreadable)
+    kept = tuple(f for f in result.findings if f.code != "X10")
+    return LineResult(line, result.capped, excluded=True, findings=kept + extra)

@@ -6,7 +6,7 @@ the region, capped per day of service, dated within the programme, and paid ("ac
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -47,8 +47,14 @@ def capped_amount(montant_ht: Decimal, jours: Decimal, params: Parameters) -> De
 def assess_line(
     line: ExpenseLine, params: Parameters, dossier_provider: str | None = None
 ) -> LineResult:
-    """X01-X05, X08-X10 on one line; `dossier_provider` is the provider of its dossier."""
-    found: list[Finding] = []
+    """X01-X05, X08-X10 on one line; `dossier_provider` is the provider of its dossier.
+
+    SPEC 2: a line whose days or amount cannot be read or is below zero counts for nothing
+    (excluded, with its F code); a dossier's line also needs its phase and invoice number
+    (`xl_idf.dossier`).
+    """
+    line, negatives = line.screened()
+    found: list[Finding] = list(negatives)
     num = line.dossier
 
     def blank(name: str) -> bool:
@@ -65,7 +71,7 @@ def assess_line(
         assert line.montant_ht is not None
         assert line.jours is not None
         for name, value in (("jours", line.jours), ("montant_ht", line.montant_ht)):
-            if value <= 0:
+            if value == 0:
                 found.append(
                     finding(
                         "X05",
@@ -159,45 +165,44 @@ def assess_line(
 _EXCLUDING = frozenset({"X03", "X09"})
 
 
-@dataclass(frozen=True)
-class Screening:
-    """Lines sorted by dossier after the checks that need the whole sheet (X06, X07)."""
-
-    by_dossier: Mapping[str, tuple[ExpenseLine, ...]]
-    findings: tuple[Finding, ...]
+def provider_key(line: ExpenseLine, params: Parameters) -> str:
+    """Who issued a line's invoice: the referenced name it matches, else its folded spelling."""
+    written = line.prestataire or ""
+    return match_name(written, params.providers) or fold(written)
 
 
-def screen_lines(lines: Iterable[ExpenseLine], dossier_numbers: Iterable[str]) -> Screening:
-    """X06 (unknown dossier) and X07 (an invoice entered twice): the lines that go on."""
-    known = set(dossier_numbers)
-    seen: dict[tuple[str, str], ExpenseLine] = {}
-    kept: dict[str, list[ExpenseLine]] = {}
-    found: list[Finding] = []
-    for line in lines:
-        if line.dossier is None:
-            if "dossier" not in line.unreadable:
-                found.append(line.missing("dossier"))
+def mark_duplicates(
+    results: Iterable[LineResult], params: Parameters, seen: dict[tuple[str, str], LineResult]
+) -> list[LineResult]:
+    """X07: an invoice (provider + number) counts once; later copies are excluded.
+
+    Only a line that counts holds its number (SPEC 3, X07): a line already excluded for another
+    reason (X01, X03-X05, X09, F04, F07, F08) does not, so its corrected copy counts. `seen`
+    carries the numbers already held, across the dossiers of a sheet.
+    """
+    marked = []
+    for result in results:
+        line = result.line
+        if result.excluded or line.numero_facture is None:
+            marked.append(result)
             continue
-        if line.dossier not in known:
-            found.append(finding("X06", line.at("dossier"), line.dossier, found=line.dossier))
+        key = (provider_key(line, params), fold(line.numero_facture))
+        first = seen.setdefault(key, result)
+        if first is result:
+            marked.append(result)
             continue
-        if line.prestataire is not None and line.numero_facture is not None:
-            key = (fold(line.prestataire), fold(line.numero_facture))
-            first = seen.setdefault(key, line)
-            if first is not line:
-                found.append(
-                    finding(
-                        "X07",
-                        line.at("numero_facture"),
-                        line.dossier,
-                        invoice=line.numero_facture,
-                        provider=line.prestataire,
-                        first=_place(first),
-                    )
-                )
-                continue
-        kept.setdefault(line.dossier, []).append(line)
-    return Screening(by_dossier={k: tuple(v) for k, v in kept.items()}, findings=tuple(found))
+        duplicate = finding(
+            "X07",
+            line.at("numero_facture"),
+            line.dossier,
+            invoice=line.numero_facture,
+            provider=str(line.prestataire),
+            first=_place(first.line),
+        )
+        # The copy is excluded: its own "not yet paid" note no longer applies.
+        kept = tuple(f for f in result.findings if f.code != "X10")
+        marked.append(LineResult(line, result.capped, excluded=True, findings=(*kept, duplicate)))
+    return marked
 
 
 def _place(line: ExpenseLine) -> str:

@@ -1,4 +1,4 @@
-"""Payments on justified expenses (P01-P05): what is due to the company, and when.
+"""Payments on justified expenses (P01-P06): planned, due, paid and remaining, per instalment.
 
 [§Modalités de versement]: payment is in proportion to justified expenses, once at least the
 minimum length of service is justified; phase 1 is paid once at its end; phase 2 gets an advance
@@ -7,8 +7,8 @@ of at most a share of its subsidy, then the balance at its end.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from xl_idf import french
@@ -21,8 +21,49 @@ from xl_idf.subsidy import Bases, phase_bases
 
 
 @dataclass(frozen=True)
+class Instalments:
+    """One amount per instalment: phase 1, phase 2 advance, phase 2 balance."""
+
+    phase1: Decimal
+    advance_phase2: Decimal
+    balance_phase2: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        """All three instalments together."""
+        return self.phase1 + self.advance_phase2 + self.balance_phase2
+
+    def minus(self, other: Instalments) -> Instalments:
+        """Instalment by instalment, this less `other` (what remains: due less paid)."""
+        return Instalments(
+            self.phase1 - other.phase1,
+            self.advance_phase2 - other.advance_phase2,
+            self.balance_phase2 - other.balance_phase2,
+        )
+
+    def items(self) -> tuple[tuple[PaymentType, Decimal], ...]:
+        """Each instalment with the payment type it is recorded under."""
+        return (
+            (PaymentType.PHASE1, self.phase1),
+            (PaymentType.ADVANCE_PHASE2, self.advance_phase2),
+            (PaymentType.BALANCE_PHASE2, self.balance_phase2),
+        )
+
+
+NOTHING = Instalments(ZERO, ZERO, ZERO)
+
+
+def planned_schedule(
+    subsidy_phase1: Decimal, subsidy_phase2: Decimal, params: Parameters
+) -> Instalments:
+    """The schedule planned on the quote: phase 1, the largest advance, then the balance."""
+    advance = share(params.phase2_advance_max_rate, subsidy_phase2)
+    return Instalments(subsidy_phase1, advance, subsidy_phase2 - advance)
+
+
+@dataclass(frozen=True)
 class Schedule:
-    """The payments computed for a dossier, on the justified bases, with their findings."""
+    """The payments due to date on the justified bases (P01-P04), with their findings."""
 
     phase1: Decimal
     advance_phase2: Decimal
@@ -34,6 +75,11 @@ class Schedule:
     def total(self) -> Decimal:
         """Everything the schedule pays (a negative balance is a reimbursement)."""
         return self.phase1 + self.advance_phase2 + self.balance_phase2
+
+    @property
+    def due(self) -> Instalments:
+        """The three amounts due, as instalments."""
+        return Instalments(self.phase1, self.advance_phase2, self.balance_phase2)
 
 
 def schedule_payments(
@@ -47,10 +93,11 @@ def schedule_payments(
     at: Location = NOWHERE,
     dossier: str | None = None,
 ) -> Schedule:
-    """P01-P04: phase 1 payment, phase 2 advance and balance [§Modalités de versement].
+    """P01-P04: phase 1 payment, phase 2 advance and balance due [§Modalités de versement].
 
     `justified_phase1`/`justified_phase2` are the eligible amounts of each phase's paid lines,
-    after their own caps; the phase caps apply here, so a cell and the report agree.
+    after their own caps; the phase caps apply here, so a cell and the report agree. Phase 2
+    has begun once it has a justified amount or a recorded advance (SPEC 3).
     """
     found: list[Finding] = []
     bases = phase_bases(justified_phase1, justified_phase2, params)
@@ -66,7 +113,10 @@ def schedule_payments(
                 expected=french.eur(max_advance),
             )
         )
+    begun = justified_phase2 > 0 or (recorded_advance is not None and recorded_advance > 0)
     if justified_days < params.min_days:
+        # Nothing is due on justified expenses yet; an advance recorded was paid and stays.
+        advance = recorded_advance if recorded_advance is not None else ZERO
         found.append(
             finding(
                 "P01",
@@ -74,9 +124,12 @@ def schedule_payments(
                 dossier,
                 found=french.days(justified_days),
                 expected=french.days(params.min_days),
+                advance=f"versé {french.eur(advance)} conservé"
+                if recorded_advance is not None
+                else "à 0",
             )
         )
-        return Schedule(ZERO, ZERO, ZERO, bases, tuple(found))
+        return Schedule(ZERO, advance, ZERO, bases, tuple(found))
 
     phase1 = min(subsidy_phase1, share(params.phase1_rate, bases.phase1))
     if phase1 < subsidy_phase1:
@@ -90,21 +143,33 @@ def schedule_payments(
                 subsidy=french.eur(subsidy_phase1),
             )
         )
-    advance = max_advance if recorded_advance is None else recorded_advance
-    due_phase2 = min(subsidy_phase2, share(params.phase2_rate, bases.phase2))
-    balance = due_phase2 - advance
-    if balance < 0 and (bases.phase2 > 0 or recorded_advance is not None):
-        found.append(
-            finding(
-                "P04",
-                at,
-                dossier,
-                found=french.eur(-balance),
-                due=french.eur(due_phase2),
-                advance=("acompte prévu " if recorded_advance is None else "acompte versé ")
-                + french.eur(advance),
+    if recorded_advance is not None:
+        advance = recorded_advance
+    else:
+        advance = max_advance if begun else ZERO
+    balance = ZERO
+    if begun:
+        due_phase2 = min(subsidy_phase2, share(params.phase2_rate, bases.phase2))
+        balance = due_phase2 - advance
+        if balance < 0:
+            paid = recorded_advance is not None
+            found.append(
+                finding(
+                    "P04",
+                    at,
+                    dossier,
+                    found=french.eur(balance),
+                    due=french.eur(due_phase2),
+                    advance=("acompte versé " if paid else "acompte prévu, non versé, ")
+                    + french.eur(advance),
+                    consequence=(
+                        f"trop-perçu de {french.eur(-balance)} à reverser si la phase 2 s'arrête là"
+                        if paid
+                        else "l'acompte prévu dépasserait ce qui est justifié à ce jour ; rien "
+                        "n'a été versé, rien n'est à reverser"
+                    ),
+                )
             )
-        )
     return Schedule(phase1, advance, balance, bases, tuple(found))
 
 
@@ -116,11 +181,17 @@ class Recorded:
     phase1_count: int
     advance_phase2: Decimal | None
     balance_phase2: Decimal
+    counts: Mapping[PaymentType, int] = field(default_factory=dict)
 
     @property
     def phase2(self) -> Decimal:
         """Advance and balance of phase 2 together."""
         return (self.advance_phase2 or ZERO) + self.balance_phase2
+
+    @property
+    def paid(self) -> Instalments:
+        """What was paid, instalment by instalment."""
+        return Instalments(self.phase1, self.advance_phase2 or ZERO, self.balance_phase2)
 
 
 def recorded_payments(payments: Iterable[Payment]) -> Recorded:
@@ -139,6 +210,7 @@ def recorded_payments(payments: Iterable[Payment]) -> Recorded:
         if counts[PaymentType.ADVANCE_PHASE2]
         else None,
         balance_phase2=sums[PaymentType.BALANCE_PHASE2],
+        counts=counts,
     )
 
 
@@ -175,6 +247,34 @@ def check_recorded(
                     what=label,
                     found=french.eur(paid),
                     expected=french.eur(subsidy),
+                )
+            )
+    return tuple(found)
+
+
+def check_paid_beyond_due(
+    recorded: Recorded,
+    due: Instalments,
+    places: Mapping[PaymentType, Location],
+    dossier: str | None = None,
+) -> tuple[Finding, ...]:
+    """P06: an instalment with a recorded payment whose paid amount exceeds its due amount.
+
+    A negative remaining with nothing recorded on it is P04's (a balance below zero).
+    """
+    found: list[Finding] = []
+    paid = recorded.paid
+    for (kind, owed), (_, given) in zip(due.items(), paid.items(), strict=True):
+        if recorded.counts.get(kind, 0) and given > owed:
+            found.append(
+                finding(
+                    "P06",
+                    places.get(kind, NOWHERE),
+                    dossier,
+                    what=str(kind),
+                    paid=french.eur(given),
+                    due=french.eur(owed),
+                    remaining=french.eur(owed - given),
                 )
             )
     return tuple(found)

@@ -61,6 +61,12 @@ class Parameters:
     phase2_advance_max_rate: Decimal = field(metadata=_unit("percent"))
     de_minimis_ceiling: Decimal = field(metadata=_unit("EUR"))
     de_minimis_period: str = field(metadata=_unit("text"))
+    # Each value's citation, by parameter name: a message can say which text a figure comes from.
+    citations: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def citation(self, name: str) -> str:
+        """The citation of parameter `name`'s value in force on this snapshot's day."""
+        return self.citations.get(name, "")
 
 
 PARAMETER_UNITS: Mapping[str, str] = {
@@ -121,6 +127,7 @@ class Programme:
 
     def _build(self, day: date) -> Parameters:
         values: dict[str, Any] = {}
+        citations: dict[str, str] = {}
         for name, parameter in self.parameters.items():
             dated = parameter.at(day)
             if dated is None:
@@ -129,7 +136,8 @@ class Programme:
                     f"le {day:%d/%m/%Y}"
                 )
             values[name] = dated.value
-        return Parameters(programme_id=self.id, on=day, **values)
+            citations[name] = dated.citation
+        return Parameters(programme_id=self.id, on=day, citations=citations, **values)
 
     @property
     def reference_day(self) -> date:

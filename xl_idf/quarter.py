@@ -1,20 +1,24 @@
 """A quarter's workbook assessed whole: the checks across rows, then every dossier.
 
-The sheet-wide rules are here: a dossier number used twice (F06), a line or a payment whose
-dossier does not exist (X06), an invoice entered twice (X07).
+The sheet-wide rules are here: a dossier number used on several rows (F06), a line or a payment
+whose dossier does not exist (X06) or is written in another case (F05), an invoice entered twice
+(X07, across the dossiers of the sheet).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from xl_idf.catalogue import finding
-from xl_idf.dossier import DossierResult, assess_dossier
-from xl_idf.expenses import screen_lines
+from xl_idf.dossier import DossierResult, assess_lines, judge_dossier, parameters_for
+from xl_idf.expenses import LineResult, mark_duplicates
 from xl_idf.findings import Finding
 from xl_idf.programme import Programme
-from xl_idf.records import Dossier, ExpenseLine, Payment
+from xl_idf.records import Dossier, ExpenseLine, Payment, dossier_key
+
+R = TypeVar("R", ExpenseLine, Payment)
 
 
 @dataclass(frozen=True)
@@ -33,53 +37,113 @@ def assess_quarter(
 ) -> QuarterResult:
     """Assess a workbook's dossiers, lines and payments together [SPEC section 3]."""
     found: list[Finding] = []
-    first_row: dict[str, Dossier] = {}
     dossier_list = list(dossiers)
+    rows: dict[str, list[Dossier]] = {}
     for dossier in dossier_list:
         if dossier.numero is None:
             if "numero" not in dossier.unreadable:
                 found.append(dossier.missing("numero"))
             continue
-        first = first_row.setdefault(dossier.numero, dossier)
-        if first is not dossier:
-            where = first.at("numero")
-            found.append(
-                finding(
-                    "F06",
-                    dossier.at("numero"),
-                    dossier.numero,
-                    found=dossier.numero,
-                    first=f"{where.sheet}!{where.cell}" if where.cell else "une autre ligne",
-                )
-            )
+        rows.setdefault(dossier_key(dossier.numero), []).append(dossier)
+    # SPEC 2: rows sharing one N° dossier are all unpaid; their lines and payments unassigned.
+    duplicated = {
+        id(d): _duplicate(d, same) for same in rows.values() if len(same) > 1 for d in same
+    }
+    owners = {key: same[0] for key, same in rows.items() if len(same) == 1}
 
-    screening = screen_lines(lines, first_row)
-    found += screening.findings
-    payments_by_dossier: dict[str, list[Payment]] = {}
-    for payment in payments:
-        number = payment.dossier
-        if number is None:
-            if "dossier" not in payment.unreadable:
-                found.append(payment.missing("dossier"))
-        elif number not in first_row:
-            found.append(finding("X06", payment.at("dossier"), number, found=number))
-        else:
-            payments_by_dossier.setdefault(number, []).append(payment)
+    lines_of = _link(lines, owners, rows, found)
+    payments_of = _link(payments, owners, rows, found)
+
+    # Lines are assessed dossier by dossier, then X07 runs over the whole sheet in row order.
+    assessed: dict[int, LineResult] = {}
+    for key, owned in lines_of.items():
+        owner = owners[key]
+        params = parameters_for(owner, programme)
+        for result in assess_lines(owner, owned, params):
+            assessed[id(result.line)] = result
+    held: dict[tuple[str, str], LineResult] = {}
+    by_dossier: dict[str, list[LineResult]] = {}
+    ordered = sorted(
+        ((key, line) for key, owned in lines_of.items() for line in owned),
+        key=lambda item: item[1].row or 0,
+    )
+    for key, line in ordered:
+        params = parameters_for(owners[key], programme)
+        (result,) = mark_duplicates([assessed[id(line)]], params, held)
+        by_dossier.setdefault(key, []).append(result)
 
     results = []
     for dossier in dossier_list:
-        # Lines and payments belong to the first dossier of a number; a duplicate row gets none.
-        owner = dossier.numero is not None and first_row.get(dossier.numero) is dossier
-        key = dossier.numero if owner and dossier.numero is not None else None
+        key = None if dossier.numero is None else dossier_key(dossier.numero)
+        own = key is not None and owners.get(key) is dossier
         results.append(
-            assess_dossier(
+            judge_dossier(
                 dossier,
-                screening.by_dossier.get(key, ()) if key else (),
-                payments_by_dossier.get(key, ()) if key else (),
-                programme,
+                by_dossier.get(key, []) if own and key else [],
+                payments_of.get(key, []) if own and key else [],
+                parameters_for(dossier, programme),
+                duplicated=duplicated.get(id(dossier), ()),
             )
         )
     return QuarterResult(
         dossiers=tuple(results),
         findings=tuple(found) + tuple(f for r in results for f in r.findings),
     )
+
+
+def _duplicate(dossier: Dossier, same: Sequence[Dossier]) -> tuple[Finding, ...]:
+    """F06 on one of the rows that share a N° dossier, naming the others."""
+    others = [
+        f"{where.sheet}!{where.cell}" if where.cell else f"ligne {other.row}"
+        for other in same
+        if other is not dossier
+        for where in (other.at("numero"),)
+    ]
+    return (
+        finding(
+            "F06",
+            dossier.at("numero"),
+            dossier.numero,
+            found=str(dossier.numero),
+            others=", ".join(others),
+        ),
+    )
+
+
+def _link(
+    records: Iterable[R],
+    owners: dict[str, Dossier],
+    rows: dict[str, list[Dossier]],
+    found: list[Finding],
+) -> dict[str, list[R]]:
+    """Each line or payment under its dossier's key; X06 when no dossier has its number.
+
+    The number is matched ignoring case and outer spaces, with an F05 warning when the case
+    differs (SPEC 2). A record of a number on several rows (F06) stays unassigned.
+    """
+    linked: dict[str, list[R]] = {}
+    for record in records:
+        number = record.dossier
+        if number is None:
+            if "dossier" not in record.unreadable:
+                found.append(record.missing("dossier"))
+            continue
+        key = dossier_key(number)
+        if key not in rows:
+            found.append(finding("X06", record.at("dossier"), number, found=number))
+            continue
+        owner = owners.get(key)
+        if owner is None:
+            continue
+        if owner.numero != number:
+            found.append(
+                finding(
+                    "F05",
+                    record.at("dossier"),
+                    owner.numero,
+                    column=record.header("dossier"),
+                    note=f"saisi « {number} », lu {owner.numero} (dossier de la feuille Dossiers)",
+                )
+            )
+        linked.setdefault(key, []).append(record)
+    return linked

@@ -7,12 +7,12 @@ also remembers the cell each value came from, so that a rule's finding can name 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from xl_idf import french
 from xl_idf.catalogue import finding
@@ -48,6 +48,8 @@ class Record:
 
     SHEET: ClassVar[str] = ""
     WITHOUT_VALUE: ClassVar[str] = ""  # what happens to the record when a needed value is blank
+    # Fields where only zero or more makes sense: a value below zero is a typing slip (F04).
+    NOT_NEGATIVE: ClassVar[frozenset[str]] = frozenset()
 
     row: int | None = field(default=None, kw_only=True)
     cells: Mapping[str, str] = field(default_factory=dict, kw_only=True)
@@ -81,7 +83,29 @@ class Record:
             self.at(name),
             self.dossier_number,
             column=self.header(name),
-            why=f"valeur négative {french.number(value)}, une valeur positive ou nulle attendue",
+            why=f"valeur négative {french.number(value)}, une valeur positive ou nulle attendue ; "
+            f"{self.WITHOUT_VALUE}",
+        )
+
+    def screened(self, names: Iterable[str] | None = None) -> tuple[Self, tuple[Finding, ...]]:
+        """The record with its values below zero set aside as unreadable, and their F04 findings.
+
+        SPEC 2: a value below zero where only zero or more makes sense cannot be used; the rules
+        then see it as unreadable, exactly as a value typed as text (one place decides it).
+        `names` limits the screen to the fields a rule reads.
+        """
+        wanted = self.NOT_NEGATIVE if names is None else self.NOT_NEGATIVE & set(names)
+        negative = [name for name in sorted(wanted) if (getattr(self, name) or 0) < 0]
+        if not negative:
+            return self, ()
+        found = tuple(self.negative(name) for name in negative)
+        return (
+            replace(
+                self,
+                **dict.fromkeys(negative),
+                unreadable=self.unreadable | frozenset(negative),
+            ),
+            found,
         )
 
     @classmethod
@@ -101,6 +125,18 @@ class Dossier(Record):
 
     SHEET: ClassVar[str] = "Dossiers"
     WITHOUT_VALUE: ClassVar[str] = "dossier incomplet"
+    NOT_NEGATIVE: ClassVar[frozenset[str]] = frozenset(
+        {
+            "part_recettes_production",
+            "effectif",
+            "duree_premier_bilan",
+            "aides_minimis_3_ans",
+            "jours_p1",
+            "montant_p1",
+            "jours_p2",
+            "montant_p2",
+        }
+    )  # fmt: skip  (« Fonds propres » may be negative: S08)
 
     numero: str | None = column("N° dossier")
     raison_sociale: str | None = column("Raison sociale")
@@ -138,6 +174,7 @@ class ExpenseLine(Record):
 
     SHEET: ClassVar[str] = "Prestations"
     WITHOUT_VALUE: ClassVar[str] = "ligne exclue"
+    NOT_NEGATIVE: ClassVar[frozenset[str]] = frozenset({"jours", "montant_ht"})
 
     dossier: str | None = column("N° dossier")
     phase: int | None = column("Phase")
@@ -157,8 +194,14 @@ class Payment(Record):
 
     SHEET: ClassVar[str] = "Versements"
     WITHOUT_VALUE: ClassVar[str] = "versement non pris en compte"
+    NOT_NEGATIVE: ClassVar[frozenset[str]] = frozenset({"montant"})
 
     dossier: str | None = column("N° dossier")
     type: PaymentType | None = column("Type")
     date_versement: date | None = column("Date")
     montant: Decimal | None = column("Montant (€)")
+
+
+def dossier_key(number: str) -> str:
+    """The key a `N° dossier` is matched by: case and outer spaces ignored (SPEC 2)."""
+    return number.strip().casefold()

@@ -120,13 +120,20 @@ class Subsidy:
         """True when a rule forbids any subsidy on this quote."""
         return any(is_blocking(f) for f in self.findings)
 
-    def explain(self) -> list[str]:
-        """The computation in French, step by step, for a person to follow."""
+    def explain(self, params: Parameters | None = None) -> list[str]:
+        """The computation in French, step by step: bases, each cap, rates, findings, result."""
         lines = [
             f"Base phase 1 : {french.eur(self.base_phase1)} ; base phase 2 : "
             f"{french.eur(self.base_phase2)}"
         ]
-        lines += [cap.explain() for cap in self.caps]
+        lines += [cap.explain() for cap in self.caps if cap.cap is not Cap.EQUITY]
+        if params is not None and self.complete and not self.blocked:
+            lines.append(
+                f"Taux : {french.percent(params.phase1_rate)} de la base de la phase 1, "
+                f"{french.percent(params.phase2_rate)} de la base de la phase 2 "
+                "(arrondis au centime inférieur)"
+            )
+        lines += [cap.explain() for cap in self.caps if cap.cap is Cap.EQUITY]
         lines += [f.message for f in self.findings]
         lines.append(
             f"Subvention : phase 1 {french.eur(self.phase1)} + phase 2 {french.eur(self.phase2)} "
@@ -139,26 +146,42 @@ def _no_subsidy(findings: list[Finding], complete: bool) -> Subsidy:
     return Subsidy(ZERO, ZERO, ZERO, ZERO, (), tuple(findings), complete=complete)
 
 
+# The fields of the quote: a value below zero there is a typing slip (F04), not a quote.
+QUOTE_FIELDS = ("jours_p1", "montant_p1", "jours_p2", "montant_p2")
+
+
 def compute_subsidy(dossier: Dossier, params: Parameters) -> Subsidy:
-    """S01-S05, S08: the subsidy on the dossier's quote, under every cap [§Montant de l'aide]."""
-    found: list[Finding] = []
+    """S01-S05, S08, S09: the subsidy on the dossier's quote, under every cap [§Montant de l'aide].
+
+    SPEC 3, in order: bases and caps (steps 1-2), rates (3), equity cap (4); de minimis comes
+    after, in `xl_idf.de_minimis`.
+    """
+    dossier, negatives = dossier.screened(QUOTE_FIELDS)
+    found: list[Finding] = list(negatives)
     num = dossier.numero
-    complete = True
+    complete = not negatives
 
     def value(name: str, required: bool) -> Decimal | None:
         nonlocal complete
         raw: Decimal | None = getattr(dossier, name)
-        if raw is None:
-            if required:
-                complete = False
-                if name not in dossier.unreadable:
-                    found.append(dossier.missing(name))
-            return None
-        if raw < 0:
+        if raw is None and required:
             complete = False
-            found.append(dossier.negative(name))
-            return None
+            if name not in dossier.unreadable:
+                found.append(dossier.missing(name))
         return raw
+
+    days1, days2 = dossier.jours_p1, dossier.jours_p2
+    phase1_quoted = days1 is not None and days1 > 0
+    phase2_quoted = days2 is not None and days2 > 0
+    if not phase1_quoted and "jours_p1" not in dossier.unreadable:
+        if phase2_quoted:
+            # A phase 1 of 0 or blank days with a phase 2 is S05 only (SPEC 3).
+            found.append(finding("S05", dossier.at("jours_p2"), num, found=french.days(days2)))
+            return _no_subsidy(found, complete)
+        if "jours_p2" not in dossier.unreadable:
+            # Nothing quoted at all: the quote is missing, not too short (F07).
+            found.append(dossier.missing("jours_p1"))
+        return _no_subsidy(found, complete=False)
 
     days1 = value("jours_p1", required=True)
     amount1 = value("montant_p1", required=True)
@@ -166,29 +189,22 @@ def compute_subsidy(dossier: Dossier, params: Parameters) -> Subsidy:
     phase2_given = dossier.jours_p2 is not None or dossier.montant_p2 is not None
     days2 = value("jours_p2", required=phase2_given)
     amount2 = value("montant_p2", required=phase2_given)
-    equity = dossier.fonds_propres
-    if equity is None:
-        complete = False
-        if "fonds_propres" not in dossier.unreadable:
-            found.append(dossier.missing("fonds_propres"))
+    equity = value("fonds_propres", required=True)
     if not complete or days1 is None or amount1 is None or equity is None:
         return _no_subsidy(found, complete=False)
     days2 = days2 or ZERO
     amount2 = amount2 or ZERO
 
     if days1 < params.min_days:
-        if days1 == 0 and days2 > 0:
-            found.append(finding("S05", dossier.at("jours_p2"), num, found=french.days(days2)))
-        else:
-            found.append(
-                finding(
-                    "S01",
-                    dossier.at("jours_p1"),
-                    num,
-                    found=french.days(days1),
-                    expected=french.days(params.min_days),
-                )
+        found.append(
+            finding(
+                "S01",
+                dossier.at("jours_p1"),
+                num,
+                found=french.days(days1),
+                expected=french.days(params.min_days),
             )
+        )
     for phase, days, max_days, name in (
         (1, days1, params.phase1_max_days, "jours_p1"),
         (2, days2, params.phase2_max_days, "jours_p2"),
@@ -207,19 +223,34 @@ def compute_subsidy(dossier: Dossier, params: Parameters) -> Subsidy:
 
     bases = phase_bases(amount1, amount2, params, days1, days2)
     caps = list(bases.caps)
-    total_cap = next((c for c in caps if c.cap is Cap.TOTAL), None)
-    if total_cap is not None:
-        found.append(
-            finding(
-                "S03",
-                dossier.at("montant_p2"),
-                num,
-                found=french.eur(total_cap.before + bases.phase1),
-                cap=french.eur(params.total_cap),
-                before=french.eur(total_cap.before),
-                after=french.eur(total_cap.after),
+    for cap in caps:
+        if cap.cap is Cap.DAILY:
+            days = days1 if cap.phase == 1 else days2
+            found.append(
+                finding(
+                    "S09",
+                    dossier.at(f"montant_p{cap.phase}"),
+                    num,
+                    phase=str(cap.phase),
+                    amount=french.eur(cap.before),
+                    days=french.days(days),
+                    cap=french.eur(params.daily_cap),
+                    capped=french.eur(cap.after),
+                )
             )
-        )
+        elif cap.cap is Cap.TOTAL:
+            found.append(
+                finding(
+                    "S03",
+                    dossier.at(f"montant_p{cap.phase}"),
+                    num,
+                    phase=str(cap.phase),
+                    found=french.eur(_before_total_cap(caps, bases)),
+                    cap=french.eur(params.total_cap),
+                    before=french.eur(cap.before),
+                    after=french.eur(cap.after),
+                )
+            )
 
     phase1 = share(params.phase1_rate, bases.phase1)
     phase2 = share(params.phase2_rate, bases.phase2)
@@ -232,11 +263,12 @@ def compute_subsidy(dossier: Dossier, params: Parameters) -> Subsidy:
         # The equity cap takes from phase 2 first, like the journey's cap.
         new_phase2 = at_least_zero(equity - phase1)
         new_phase1 = min(phase1, equity)
-        caps += [
+        cut = [
             CapApplied(Cap.EQUITY, p, old, new)
             for p, old, new in ((2, phase2, new_phase2), (1, phase1, new_phase1))
             if new < old
         ]
+        caps += cut
         phase1, phase2 = new_phase1, new_phase2
         found.append(
             finding(
@@ -246,6 +278,10 @@ def compute_subsidy(dossier: Dossier, params: Parameters) -> Subsidy:
                 found=french.eur(before),
                 equity=french.eur(equity),
                 after=french.eur(phase1 + phase2),
+                cut=" ; ".join(
+                    f"phase {c.phase} ramenée de {french.eur(c.before)} à {french.eur(c.after)}"
+                    for c in cut
+                ),
             )
         )
 
@@ -253,3 +289,9 @@ def compute_subsidy(dossier: Dossier, params: Parameters) -> Subsidy:
     if result.blocked:
         return Subsidy(bases.phase1, bases.phase2, ZERO, ZERO, tuple(caps), tuple(found))
     return result
+
+
+def _before_total_cap(caps: list[CapApplied], bases: Bases) -> Decimal:
+    """Both bases as they stood when the journey's cap was applied to them."""
+    cut = {c.phase: c.before for c in caps if c.cap is Cap.TOTAL}
+    return cut.get(1, bases.phase1) + cut.get(2, bases.phase2)
