@@ -354,7 +354,8 @@ RULES: tuple[Rule, ...] = (
         "[§Modalités de versement] « un acompte maximum de […] de la subvention au titre de la "
         "phase 2 »",
         "Acompte de la phase 2 versé {found}, au-dessus de {rate} de la subvention de la "
-        "phase 2 ({expected}) : il a été versé et reste l'acompte dû ; l'excédent est à régulariser",
+        "phase 2 ({expected}) : il a été versé et reste l'acompte dû ; l'excédent est à "
+        "régulariser",
         parameters=("phase2_advance_max_rate",),
     ),
     Rule(

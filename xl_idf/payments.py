@@ -143,10 +143,8 @@ def schedule_payments(
                 subsidy=french.eur(subsidy_phase1),
             )
         )
-    if recorded_advance is not None:
-        advance = recorded_advance
-    else:
-        advance = max_advance if begun else ZERO
+    # A recorded advance is the advance due (it was paid); else the planned one, once begun.
+    advance = recorded_advance if recorded_advance is not None else (max_advance if begun else ZERO)
     balance = ZERO
     if begun:
         due_phase2 = min(subsidy_phase2, share(params.phase2_rate, bases.phase2))

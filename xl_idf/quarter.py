@@ -74,13 +74,13 @@ def assess_quarter(
 
     results = []
     for dossier in dossier_list:
-        key = None if dossier.numero is None else dossier_key(dossier.numero)
-        own = key is not None and owners.get(key) is dossier
+        number = "" if dossier.numero is None else dossier_key(dossier.numero)
+        own = owners.get(number) is dossier
         results.append(
             judge_dossier(
                 dossier,
-                by_dossier.get(key, []) if own and key else [],
-                payments_of.get(key, []) if own and key else [],
+                by_dossier.get(number, []) if own else [],
+                payments_of.get(number, []) if own else [],
                 parameters_for(dossier, programme),
                 duplicated=duplicated.get(id(dossier), ()),
             )

@@ -99,14 +99,8 @@ class Record:
         if not negative:
             return self, ()
         found = tuple(self.negative(name) for name in negative)
-        return (
-            replace(
-                self,
-                **dict.fromkeys(negative),
-                unreadable=self.unreadable | frozenset(negative),
-            ),
-            found,
-        )
+        blanks: dict[str, Any] = dict.fromkeys(negative)
+        return replace(self, unreadable=self.unreadable | frozenset(negative), **blanks), found
 
     @classmethod
     def header(cls, name: str) -> str:

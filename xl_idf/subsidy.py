@@ -176,7 +176,9 @@ def compute_subsidy(dossier: Dossier, params: Parameters) -> Subsidy:
     if not phase1_quoted and "jours_p1" not in dossier.unreadable:
         if phase2_quoted:
             # A phase 1 of 0 or blank days with a phase 2 is S05 only (SPEC 3).
-            found.append(finding("S05", dossier.at("jours_p2"), num, found=french.days(days2)))
+            found.append(
+                finding("S05", dossier.at("jours_p2"), num, found=french.days(days2 or ZERO))
+            )
             return _no_subsidy(found, complete)
         if "jours_p2" not in dossier.unreadable:
             # Nothing quoted at all: the quote is missing, not too short (F07).
