@@ -17,7 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from test_libreoffice import convert
 from test_workbook import DOSSIER, LINE
 
-from xl_idf.annotate import AnnotationRefused, amounts, annotate, annotate_all
+from xl_idf.annotate import SUMMARY_HEADERS, AnnotationRefused, amounts, annotate, annotate_all
 from xl_idf.programme import Programme
 from xl_idf.records import Dossier, ExpenseLine
 from xl_idf.report import FileReport, Report
@@ -241,33 +241,45 @@ def test_synthese_gives_each_dossiers_amounts_to_the_cent(annotated):
     copy = openpyxl.load_workbook(annotated.copy)
     summary = sheet(copy, "Synthèse")
     rows = [tuple(c.value for c in row) for row in summary.iter_rows()]
+    width = len(SUMMARY_HEADERS) - 2
     assert rows[:5] == [
-        ("Fichier", "q.xlsx", *[None] * 7),
-        ("Statut", "à corriger", *[None] * 7),
-        ("Erreurs", 3, *[None] * 7),
-        ("Avertissements", 2, *[None] * 7),
-        ("Informations", 2, *[None] * 7),
+        ("Fichier", "q.xlsx", *[None] * width),
+        ("Statut", "à corriger", *[None] * width),
+        ("Erreurs", 3, *[None] * width),
+        ("Avertissements", 2, *[None] * width),
+        ("Informations", 2, *[None] * width),
     ]
     assert rows[6] == (
         "N° dossier", "Éligibilité", "Catégorie", "Subvention phase 1 (€)",
-        "Subvention phase 2 (€)", "Subvention totale (€)", "Versement phase 1 (€)",
-        "Acompte phase 2 (€)", "Solde phase 2 (€)",
+        "Subvention phase 2 (€)", "Subvention totale (€)",
+        "Dû phase 1 (€)", "Dû acompte phase 2 (€)", "Dû solde phase 2 (€)",
+        "Déjà versé phase 1 (€)", "Déjà versé acompte phase 2 (€)", "Déjà versé solde phase 2 (€)",
+        "Reste à verser phase 1 (€)", "Reste à verser acompte phase 2 (€)",
+        "Reste à verser solde phase 2 (€)", "Motif (subvention réduite ou nulle)",
     )  # fmt: skip
-    first, second = annotated.report.dossiers
+    _, second = annotated.report.dossiers
+    # Quote 5 days 6,000 and 12.5 days 14,999.99: 6,000 + 50 % x 14,999.99 = 7,499.99 (rounded
+    # down). Justified: F-19 (5 days, 7,000 capped to 6,000); F-20 is not paid. Due: phase 1
+    # 6,000; phase 2 has not begun: 0 and 0. Nothing recorded as paid (no sheet Versements):
+    # remaining = due.
     assert amounts(second) == (
-        D("6000.00"), D("7499.99"), D("13499.99"), D("6000.00"), D("5249.99"), D("-5249.99")
+        D("6000.00"), D("7499.99"), D("13499.99"),
+        D("6000.00"), D("0.00"), D("0.00"),
+        D("0.00"), D("0.00"), D("0.00"),
+        D("6000.00"), D("0.00"), D("0.00"),
     )  # fmt: skip
+    # The ineligible dossier: every amount 0, and the reason; it does not count in the totals.
     assert rows[7:] == [
-        ("IDF-0042", "non éligible", "PME", *[float(a) for a in amounts(first)]),
-        (FORMULA, "éligible", "PME", *[float(a) for a in amounts(second)]),
-        ("Total", None, None, 6000.0, 7499.99, 13499.99, 6000.0, 5249.99, -5249.99),
+        ("IDF-0042", "non éligible", "PME", *[0.0] * 12, "E05 Établissement hors région"),
+        (FORMULA, "éligible", "PME", *[float(a) for a in amounts(second)], None),
+        ("Total", "dossiers éligibles et aidés", None, *[float(a) for a in amounts(second)], None),
     ]
     # Each number, read back through str, is the report's Decimal exactly.
-    assert [D(str(summary.cell(row=9, column=c).value)) for c in range(4, 10)] == list(
+    assert [D(str(summary.cell(row=9, column=c).value)) for c in range(4, 16)] == list(
         amounts(second)
     )
     assert {summary.cell(row=r, column=c).number_format
-            for r in range(8, 11) for c in range(4, 10)} == {EUROS}  # fmt: skip
+            for r in range(8, 11) for c in range(4, 16)} == {EUROS}  # fmt: skip
 
 
 def test_text_that_looks_like_a_formula_stays_text(annotated):
@@ -381,19 +393,23 @@ def test_an_empty_template_says_there_is_nothing_to_report(programme, tmp_path):
     path = tmp_path / "vide.xlsx"
     build_template(programme).save(path)
     report = check([path], programme)
-    assert report.files[0].findings == ()
+    # SPEC 3: a workbook with no dossier is said so (F09, a warning), not silently valid.
+    assert [(f.code, f.severity.value, f.sheet) for f in report.files[0].findings] == [
+        ("F09", "warning", "Dossiers")
+    ]
     annotate_all(report, [path], tmp_path / "copies")
     copy = openpyxl.load_workbook(tmp_path / "copies" / "vide-controle.xlsx")
     assert [tuple(c.value for c in row) for row in sheet(copy, "Contrôles").iter_rows()] == [
         ("Gravité", "Code", "Feuille", "Cellule", "Dossier", "Message"),
-        ("Aucun problème relevé dans ce classeur.", None, None, None, None, None),
-    ]
+        ("avertissement", "F09", "Dossiers", None, None,
+         "Aucun dossier dans la feuille « Dossiers » : classeur vide ou mal rempli ?"),
+    ]  # fmt: skip
     summary = [tuple(c.value for c in row) for row in sheet(copy, "Synthèse").iter_rows()]
     assert [row[:2] for row in summary[:5]] == [
-        ("Fichier", "vide.xlsx"), ("Statut", "valide"), ("Erreurs", 0), ("Avertissements", 0),
+        ("Fichier", "vide.xlsx"), ("Statut", "valide"), ("Erreurs", 0), ("Avertissements", 1),
         ("Informations", 0),
     ]  # fmt: skip
-    assert summary[7] == ("Total", None, None, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    assert summary[7] == ("Total", "dossiers éligibles et aidés", None, *[0.0] * 12, None)
 
 
 def test_a_copy_that_cannot_be_written_gets_a_french_line(annotated, programme, tmp_path):

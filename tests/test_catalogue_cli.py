@@ -49,10 +49,17 @@ def test_every_rule_has_french_title_citation_and_a_message_that_formats(rule):
     assert made.severity is rule.severity
 
 
-def test_only_eligibility_and_quote_errors_block_the_subsidy():
+def test_only_eligibility_quote_and_duplicate_errors_block_the_subsidy():
     blocking = {rule.code for rule in RULES if rule.blocking}
-    assert blocking == {f"E0{n}" for n in range(1, 10)} | {"E12", "S01", "S05", "S06", "S07"}
+    assert blocking == {f"E0{n}" for n in range(1, 10)} | {"E12", "S01", "S05", "F06"}
     assert all(CATALOGUE[code].severity is Severity.ERROR for code in blocking)
+
+
+def test_caps_and_de_minimis_cut_part_of_the_subsidy():
+    # SPEC 3: every cap that changes an amount, and S06/S07 setting the de minimis part to 0.
+    assert {rule.code for rule in RULES if rule.cuts} == {
+        "S02", "S03", "S04", "S06", "S07", "S08", "S09",
+    }  # fmt: skip
 
 
 runner = CliRunner()

@@ -331,7 +331,8 @@ def test_lines_follow_the_file(
         pytest.param(
             ("4", "4000.00", "15", "15000.00", NOBODY),
             ("3801.32", "12198.73", "3041.05", "5489.42"),
-            ["S03"],
+            # S09 twice: 4,000 > 950.33 x 4 = 3,801.32 and 15,000 > 950.33 x 15 = 14,254.95.
+            ["S09", "S09", "S03"],
             id="full-quote-total-cap",
         ),
         # 5 days: base 1 = min(6,000, 950.33 x 5 = 4,751.65, 950.33 x 4 = 3,801.32) = 3,801.32;
@@ -339,7 +340,8 @@ def test_lines_follow_the_file(
         pytest.param(
             ("5", "6000.00", "25", "30000.00", NOBODY),
             ("3801.32", "12198.73", "3041.05", "5489.42"),
-            ["S02", "S02", "S03"],
+            # S09: 6,000 > 4,751.65 and 30,000 > 23,758.25, before the phase lengths.
+            ["S02", "S02", "S09", "S09", "S03"],
             id="Occitanie-quote-S02-both-phases",
         ),
         # 3 days: no S01; base 1 = min(3,000, 950.33 x 3 = 2,850.99) = 2,850.99;
@@ -347,7 +349,7 @@ def test_lines_follow_the_file(
         pytest.param(
             ("3", "3000.00", None, None, NOBODY),
             ("2850.99", "0", "2280.79", "0"),
-            [],
+            ["S09"],
             id="three-days-daily-cap",
         ),
         # 3.5 days: 950.33 x 3.5 = 3,326.155 -> 3,326.15; 80 % -> 2,660.92.
@@ -355,7 +357,7 @@ def test_lines_follow_the_file(
         pytest.param(
             ("3.5", "5000.00", "7.5", "9000.00", NOBODY),
             ("3326.15", "7127.47", "2660.92", "3207.36"),
-            [],
+            ["S09", "S09"],
             id="half-days-round-down",
         ),
         # 2.5 days < 3: S01 blocks the subsidy; base 1 = min(2,000, 2,375.82) = 2,000.00.
@@ -365,10 +367,10 @@ def test_lines_follow_the_file(
             ["S01"],
             id="S01-under-three-days",
         ),
-        # 0 days of phase 1 with a phase 2: S05 blocks; base 2 = 5,000.00 (< 950.33 x 10).
+        # 0 days of phase 1 with a phase 2: S05 alone blocks the quote; nothing is computed.
         pytest.param(
             ("0", "0", "10", "5000.00", NOBODY),
-            ("0", "5000.00", "0", "0"),
+            ("0", "0", "0", "0"),
             ["S05"],
             id="S05-phase-2-alone",
         ),
@@ -398,14 +400,14 @@ def test_lines_follow_the_file(
         pytest.param(
             ("4", "4000.00", "15", "15000.00", D("4000.00")),
             ("3801.32", "12198.73", "3041.05", "958.95"),
-            ["S03", "S04"],
+            ["S09", "S09", "S03", "S04"],
             id="S04-equity-takes-phase-2-first",
         ),
         # Equity 3,000.00 < 3,041.05: phase 2 = 0, phase 1 = 3,000.00.
         pytest.param(
             ("4", "4000.00", "15", "15000.00", D("3000.00")),
             ("3801.32", "12198.73", "3000.00", "0"),
-            ["S03", "S04"],
+            ["S09", "S09", "S03", "S04"],
             id="S04-equity-below-phase-1",
         ),
     ],
@@ -461,11 +463,11 @@ SUBSIDY_1, SUBSIDY_2 = D("3041.05"), D("5489.42")
         # 2.5 days < 3: nothing is due yet.
         pytest.param(("2375.82", "0", "2.5"), None, ("0", "0", "0"), ["P01"], id="P01-2.5-days"),
         # 3 days are enough: phase 1 = min(3,041.05, 80 % x 2,850.99 = 2,280.79);
-        # no phase 2 justified yet: balance = 0 - 3,568.12 (not warned: no phase 2 line).
+        # phase 2 has not begun (nothing justified, no advance): nothing of it is due.
         pytest.param(
             ("2850.99", "0", "3"),
             None,
-            ("2280.79", "3568.12", "-3568.12"),
+            ("2280.79", "0", "0"),
             ["P02"],
             id="three-days-are-payable",
         ),
@@ -544,11 +546,11 @@ PHASE_2_LINE = {
         pytest.param(
             [mu_line(jours=D(2), montant_ht=D("1900.66"))], [], ("0", "0", "0"), id="two-days"
         ),
-        # 3 days: 950.33 x 3 = 2,850.99; 80 % = 2,280.79; balance 0 - 3,568.12.
+        # 3 days: 950.33 x 3 = 2,850.99; 80 % = 2,280.79; phase 2 not begun: 0 and 0.
         pytest.param(
             [mu_line(jours=D(3), montant_ht=D("3000.00"))],
             [],
-            ("2280.79", "3568.12", "-3568.12"),
+            ("2280.79", "0", "0"),
             id="three-days",
         ),
         # Recorded advance 3,568.13 > 65 %: it stands in the schedule (P03 raised);
@@ -576,40 +578,40 @@ def test_a_dossier_is_paid_under_the_file(
 
 
 @pytest.mark.parametrize(
-    ("filed", "effectif", "prior", "awarded"),
+    ("filed", "effectif", "prior", "total"),
     [
-        # SME: the de minimis part is phase 1 only, 3,041.05.
+        # SME: the de minimis part is phase 1 only, 3,041.05; over the ceiling only that part is
+        # refused, phase 2 (5,489.42, under SA.40453) stays: total 5,489.42.
         # 96,958.96 + 3,041.05 = 100,000.01: at the first ceiling, not above.
-        pytest.param(date(2030, 12, 31), 48, "96958.96", True, id="PME-at-first-ceiling"),
+        pytest.param(date(2030, 12, 31), 48, "96958.96", "8530.47", id="PME-at-first-ceiling"),
         # 96,958.97 + 3,041.05 = 100,000.02 > 100,000.01.
-        pytest.param(date(2030, 12, 31), 48, "96958.97", False, id="PME-over-first-ceiling"),
+        pytest.param(date(2030, 12, 31), 48, "96958.97", "5489.42", id="PME-over-first-ceiling"),
         # The next day the ceiling is 150,000.03: 100,000.02 passes.
-        pytest.param(date(2031, 1, 1), 48, "96958.97", True, id="PME-second-ceiling-starts"),
+        pytest.param(date(2031, 1, 1), 48, "96958.97", "8530.47", id="PME-second-ceiling-starts"),
         # 146,958.98 + 3,041.05 = 150,000.03: at the second ceiling.
-        pytest.param(date(2031, 1, 1), 48, "146958.98", True, id="PME-at-second-ceiling"),
+        pytest.param(date(2031, 1, 1), 48, "146958.98", "8530.47", id="PME-at-second-ceiling"),
         # 146,958.99 + 3,041.05 = 150,000.04 > 150,000.03.
-        pytest.param(date(2031, 1, 1), 48, "146958.99", False, id="PME-over-second-ceiling"),
+        pytest.param(date(2031, 1, 1), 48, "146958.99", "5489.42", id="PME-over-second-ceiling"),
         # ETI (100 employees): phase 2 is de minimis too: 3,041.05 + 5,489.42 = 8,530.47;
-        # 91,469.54 + 8,530.47 = 100,000.01.
-        pytest.param(date(2030, 12, 31), 100, "91469.54", True, id="ETI-at-first-ceiling"),
-        pytest.param(date(2030, 12, 31), 100, "91469.55", False, id="ETI-over-first-ceiling"),
-        pytest.param(date(2031, 1, 1), 100, "91469.55", True, id="ETI-second-ceiling"),
+        # 91,469.54 + 8,530.47 = 100,000.01. Over it, both phases are refused: 0.
+        pytest.param(date(2030, 12, 31), 100, "91469.54", "8530.47", id="ETI-at-first-ceiling"),
+        pytest.param(date(2030, 12, 31), 100, "91469.55", "0", id="ETI-over-first-ceiling"),
+        pytest.param(date(2031, 1, 1), 100, "91469.55", "8530.47", id="ETI-second-ceiling"),
         # Under 200,000.00 (Occitanie until 2023), but over both made-up ceilings.
-        pytest.param(date(2031, 6, 30), 48, "150000.00", False, id="under-Occitanie-ceiling"),
+        pytest.param(date(2031, 6, 30), 48, "150000.00", "5489.42", id="under-Occitanie-ceiling"),
     ],
 )
 def test_de_minimis_ceiling_in_force_on_the_filing_date(
-    filed: date, effectif: int, prior: str, awarded: bool, made_up: Programme
+    filed: date, effectif: int, prior: str, total: str, made_up: Programme
 ) -> None:
     dossier = mu_dossier(date_depot=filed, effectif=effectif, aides_minimis_3_ans=D(prior))
     result = assess_dossier(dossier, [], [], made_up)
-    s07 = ["S07"] if not awarded else []
-    expected_total = D("8530.47") if awarded else D(0)
+    s07 = ["S07"] if D(total) < D("8530.47") else []
     assert (result.eligibility, [c for c in codes(result.findings) if c == "S07"]) == (
         ELIGIBLE,
         s07,
     )
-    assert (result.awarded, result.subsidy_total) == (awarded, expected_total)
+    assert result.subsidy_total == D(total)
 
 
 # --- The same inputs, two programmes ----------------------------------------------------------

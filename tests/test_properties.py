@@ -164,10 +164,16 @@ def test_payments_never_exceed_the_subsidy(
         recorded_advance=recorded,
     )
     assert schedule.phase1 <= subsidy.phase1
-    assert schedule.phase1 + schedule.advance_phase2 + schedule.balance_phase2 <= subsidy.total
     if justified_days < P.min_days:
-        assert (schedule.phase1, schedule.advance_phase2, schedule.balance_phase2) == (0, 0, 0)
-    elif recorded is None:
+        # P01: nothing due on justified expenses; a recorded advance was paid and stays.
+        assert (schedule.phase1, schedule.advance_phase2, schedule.balance_phase2) == (
+            0,
+            recorded or 0,
+            0,
+        )
+        return
+    assert schedule.phase1 + schedule.advance_phase2 + schedule.balance_phase2 <= subsidy.total
+    if recorded is None and justified2 > 0:
         ceiling = P.phase2_advance_max_rate * subsidy.phase2
         assert schedule.advance_phase2 <= ceiling
         # Rounded down: less than a cent under the ceiling, and to the cent.

@@ -118,6 +118,7 @@ PER_CODE: list[tuple[str, dict[str, Any], Any, list[dict[str, Any]], str, str]] 
     ("S06", {"attestation_minimis": "Non"}, None, [], "Dossiers", "S2"),
     ("S07", {"aides_minimis_3_ans": D(194001)}, None, [], "Dossiers", "R2"),
     ("S08", {"fonds_propres": D(0)}, None, [], "Dossiers", "O2"),
+    ("S09", {"montant_p1": D(6500)}, None, [], "Dossiers", "U2"),
     ("P01", {}, [{**L1, "jours": D(4), "montant_ht": D(4800)}], [], "Dossiers", "A2"),
     ("P02", {}, [{**L1, "montant_ht": D(5000)}, L2], [], "Dossiers", "A2"),
     ("P03", {}, None,
@@ -129,6 +130,10 @@ PER_CODE: list[tuple[str, dict[str, Any], Any, list[dict[str, Any]], str, str]] 
     ("P05", {}, None,
      [{"dossier": "IDF-0001", "type": "Phase 1", "date_versement": date(2022, 6, 1),
        "montant": D("3000")}] * 2, "Versements", "D3"),
+    # Phase 1 justified 5,000: 5,000 due, 6,000 recorded as paid.
+    ("P06", {}, [{**L1, "montant_ht": D(5000)}, L2],
+     [{"dossier": "IDF-0001", "type": "Phase 1", "date_versement": date(2022, 6, 1),
+       "montant": D("6000")}], "Versements", "D2"),
     ("F04", {"effectif": "quarante"}, None, [], "Dossiers", "I2"),
     ("F05", {"montant_p1": "6 000,00 €"}, None, [], "Dossiers", "U2"),
     ("F06", {}, None, [], "Dossiers", "A3"),  # a second row with the same number, below
@@ -162,6 +167,7 @@ def test_codes_without_a_workbook_fixture_here_are_tested_elsewhere():
         "F03": "test_workbook.py (missing column)",
         "F08": "test_workbook.py and test_libreoffice.py (formula without value)",
         "C01": "test_across_files", "C02": "test_across_files",
+        "F09": "test_annotate.py (an empty template)",
     }  # fmt: skip
     assert set(CATALOGUE) == covered | set(elsewhere)
 
@@ -196,7 +202,20 @@ def test_json_report_follows_spec_and_the_core_to_the_cent(tmp_path, programme, 
         "subsidy": {"phase1": "6000.00", "phase2": "14000.01", "total": "20000.01"},
         "payments": {"phase1": "6000.00", "advance_phase2": "9800.00",
                      "balance_phase2": "-2300.00"},
+        # Planned on the quote: advance 9,800.00, balance 14,000.01 - 9,800.00 = 4,200.01.
+        "planned": {"phase1": "6000.00", "advance_phase2": "9800.00",
+                    "balance_phase2": "4200.01"},
+        "paid": {"phase1": "0.00", "advance_phase2": "0.00", "balance_phase2": "0.00"},
+        "remaining": {"phase1": "6000.00", "advance_phase2": "9800.00",
+                      "balance_phase2": "-2300.00"},
+        "blocking": ["S04"],
+        "explanation": core.explain(),
     }  # fmt: skip
+    assert (
+        "Subvention de 21\u00a0000,00\u00a0€, au-dessus des fonds propres de "
+        "20\u00a0000,01\u00a0€ : ramenée à 20\u00a0000,01\u00a0€ (phase 2 ramenée de "
+        "15\u00a0000,00\u00a0€ à 14\u00a0000,01\u00a0€ ; la phase 2 est réduite d'abord)"
+    ) in dossier["explanation"]
     assert dossier["subsidy"]["total"] == str(core.subsidy_total)
     assert dossier["payments"]["balance_phase2"] == str(core.schedule.balance_phase2)
     assert [i["code"] for i in file["issues"]] == ["P04", "S04", "X02"]  # A2, O2, then Prestations
@@ -307,7 +326,16 @@ def test_table_report_is_french(tmp_path, programme):
     assert result.exit_code == 1
     assert "30 dossiers, 27 éligibles ; 8 erreurs" in result.output
     assert "Dossiers!C14     E12 erreur" in result.output
-    assert "Entreprises distinctes : 30 pour un objectif de 400 entreprises." in result.output
+    # SPEC 2: only the 27 eligible dossiers awarded more than 0 count (30 less E12, E09, E05),
+    # each with its own SIRET.
+    assert "Entreprises distinctes : 27 pour un objectif de 400 entreprises." in result.output
+    # Never a due amount under a « versé » heading: the four schedules side by side.
+    assert "Prévu              Dû      Déjà versé  Reste à verser" in result.output
+    # An SME refused de minimis (S06) keeps its phase 2 (SA.40453), with the reason.
+    assert (
+        "IDF-2022-016    éligible      PME            0,00\u00a0€     12\u00a0000,00\u00a0€     "
+        "12\u00a0000,00\u00a0€  S06 Attestation de minimis manquante"
+    ) in result.output
     assert "Contrôle [" not in result.output  # no progress bar when not on a terminal
 
 

@@ -49,10 +49,16 @@ _MESSAGE_WIDTH = 100  # characters that fit on one line of the Message column
 _COMMENT_WIDTH, _COMMENT_LINE = 320, 48  # pixels, and characters that fit in that width
 
 CONTROL_HEADERS = ("Gravité", "Code", "Feuille", "Cellule", "Dossier", "Message")
+# The four schedules of SPEC 3 side by side: never a due amount under a « versé » heading.
+_SCHEDULES = ("Dû", "Déjà versé", "Reste à verser")
+_INSTALMENTS = ("phase 1", "acompte phase 2", "solde phase 2")
 SUMMARY_HEADERS = (
     "N° dossier", "Éligibilité", "Catégorie", "Subvention phase 1 (€)", "Subvention phase 2 (€)",
-    "Subvention totale (€)", "Versement phase 1 (€)", "Acompte phase 2 (€)", "Solde phase 2 (€)",
+    "Subvention totale (€)",
+    *(f"{schedule} {instalment} (€)" for schedule in _SCHEDULES for instalment in _INSTALMENTS),
+    "Motif (subvention réduite ou nulle)",
 )  # fmt: skip
+_AMOUNTS = len(SUMMARY_HEADERS) - 4  # every column between the category and the motive
 
 
 class AnnotationRefused(XlIdfError):
@@ -228,28 +234,37 @@ def write_summary(sheet: Worksheet, file_report: FileReport) -> None:
         else:
             write_text(sheet, row, 2, value)
     top = len(facts) + 2
-    _header(sheet, SUMMARY_HEADERS, (18, 14, 11, *([16] * 6)), top)
-    totals = [Decimal(0)] * 6
+    _header(sheet, SUMMARY_HEADERS, (18, 14, 11, *([15] * _AMOUNTS), 60), top)
+    for cell in sheet[top]:
+        cell.alignment = _WRAPPED
+    sheet.row_dimensions[top].height = 45
+    totals = [Decimal(0)] * _AMOUNTS
+    motive = len(SUMMARY_HEADERS)
     for row, dossier in enumerate(file_report.dossiers, start=top + 1):
         texts = (dossier.dossier, dossier.eligibility.french, dossier.category)
         for column, text in enumerate(texts, start=1):
             write_text(sheet, row, column, text)
         for index, amount in enumerate(amounts(dossier)):
-            totals[index] += amount
+            # SPEC 2: totals count only the dossiers eligible and awarded more than 0.
+            if dossier.counts:
+                totals[index] += amount
             _write_euros(sheet, row, 4 + index, amount)
+        write_text(sheet, row, motive, dossier.motive or None)
     total_row = top + 1 + len(file_report.dossiers)
     write_text(sheet, total_row, 1, "Total").font = _BOLD
+    write_text(sheet, total_row, 2, "dossiers éligibles et aidés")
     for index, amount in enumerate(totals):
         _write_euros(sheet, total_row, 4 + index, amount).font = _BOLD
     if file_report.dossiers:
-        sheet.auto_filter.ref = f"A{top}:I{total_row - 1}"
+        sheet.auto_filter.ref = f"A{top}:{get_column_letter(motive)}{total_row - 1}"
 
 
 def amounts(dossier: DossierSummary) -> tuple[Decimal, ...]:
     """A dossier's amounts in the order of the `Synthèse` columns."""
     return (
         dossier.subsidy_phase1, dossier.subsidy_phase2, dossier.subsidy_total,
-        dossier.payment_phase1, dossier.advance_phase2, dossier.balance_phase2,
+        *(amount for schedule in (dossier.due, dossier.paid, dossier.remaining)
+          for _, amount in schedule.items()),
     )  # fmt: skip
 
 

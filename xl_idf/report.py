@@ -22,6 +22,7 @@ from xl_idf.dossier import DossierResult
 from xl_idf.eligibility import Eligibility
 from xl_idf.findings import Finding, Severity
 from xl_idf.money import CENT
+from xl_idf.payments import NOTHING, Instalments
 from xl_idf.programme import Parameters
 
 
@@ -40,7 +41,7 @@ class FileStatus(StrEnum):
 
 @dataclass(frozen=True)
 class DossierSummary:
-    """What the report says of one dossier: its outcome and its amounts, to the cent."""
+    """What the report says of one dossier: its outcome, its amounts to the cent, and why."""
 
     dossier: str
     row: int | None
@@ -52,11 +53,27 @@ class DossierSummary:
     advance_phase2: Decimal
     balance_phase2: Decimal
     siret: str | None = None
+    planned: Instalments = NOTHING
+    paid: Instalments = NOTHING
+    blocking: tuple[str, ...] = ()
+    explanation: tuple[str, ...] = ()
+    motive: str = ""
+    counts: bool = False  # in the totals and the company count (SPEC 2)
 
     @property
     def subsidy_total(self) -> Decimal:
         """Phase 1 plus phase 2."""
         return self.subsidy_phase1 + self.subsidy_phase2
+
+    @property
+    def due(self) -> Instalments:
+        """The payments due to date (the JSON's `payments`)."""
+        return Instalments(self.payment_phase1, self.advance_phase2, self.balance_phase2)
+
+    @property
+    def remaining(self) -> Instalments:
+        """Due less paid, per instalment."""
+        return self.due.minus(self.paid)
 
     @classmethod
     def of(cls, result: DossierResult) -> DossierSummary:
@@ -73,6 +90,12 @@ class DossierSummary:
             advance_phase2=schedule.advance_phase2,
             balance_phase2=schedule.balance_phase2,
             siret=result.dossier.siret,
+            planned=result.planned,
+            paid=result.paid,
+            blocking=result.blocking,
+            explanation=tuple(result.explain()),
+            motive=result.motive(),
+            counts=result.counts,
         )
 
 
@@ -124,8 +147,8 @@ class Report:
 
     @property
     def companies(self) -> int:
-        """Distinct companies (by SIRET, else by dossier) over every file."""
-        return len({d.siret or f"{f.path}:{d.dossier}" for f in self.files for d in f.dossiers})
+        """Distinct companies (by SIRET) of the dossiers eligible and awarded more than 0."""
+        return len({d.siret for f in self.files for d in f.dossiers if d.counts})
 
 
 def status_of(findings: Iterable[Finding], strict: bool) -> FileStatus:
@@ -155,6 +178,15 @@ def sort_key(found: Finding) -> tuple[int, str, int, int, str]:
 def money(amount: Decimal) -> str:
     """An amount as the JSON report writes it: a string with two decimals."""
     return str(amount.quantize(CENT))
+
+
+def instalments(amounts: Instalments) -> dict[str, str]:
+    """A schedule as the JSON report writes it (the keys of SPEC 4.3's `payments`)."""
+    return {
+        "phase1": money(amounts.phase1),
+        "advance_phase2": money(amounts.advance_phase2),
+        "balance_phase2": money(amounts.balance_phase2),
+    }
 
 
 def to_json(report: Report) -> str:
@@ -187,11 +219,12 @@ def to_json(report: Report) -> str:
                             "phase2": money(d.subsidy_phase2),
                             "total": money(d.subsidy_total),
                         },
-                        "payments": {
-                            "phase1": money(d.payment_phase1),
-                            "advance_phase2": money(d.advance_phase2),
-                            "balance_phase2": money(d.balance_phase2),
-                        },
+                        "payments": instalments(d.due),
+                        "planned": instalments(d.planned),
+                        "paid": instalments(d.paid),
+                        "remaining": instalments(d.remaining),
+                        "blocking": list(d.blocking),
+                        "explanation": list(d.explanation),
                     }
                     for d in f.dossiers
                 ],
@@ -230,7 +263,7 @@ def to_table(report: Report) -> str:
     lines: list[str] = [f"Programme : {report.programme_id}" + (" (mode strict)" * report.strict)]
     for file in report.files:
         eligible = sum(1 for d in file.dossiers if d.eligibility is Eligibility.ELIGIBLE)
-        total = sum((d.subsidy_total for d in file.dossiers), Decimal(0))
+        total = sum((d.subsidy_total for d in file.dossiers if d.counts), Decimal(0))
         lines += [
             "",
             f"== {file.path} : {file.status.french}",
@@ -247,18 +280,8 @@ def to_table(report: Report) -> str:
             where = f"{f.sheet}!{f.cell}" if f.cell else (f.sheet or "fichier")
             dossier = f" [{f.dossier}]" if f.dossier else ""
             lines.append(f"   {where:<16} {f.code} {f.severity.french:<13}{dossier} {f.message}")
-        if file.dossiers:
-            lines.append(
-                "   Dossier         Éligibilité   Cat.  Subv. ph. 1    Subv. ph. 2    "
-                "Versé ph. 1    Acompte ph. 2  Solde ph. 2"
-            )
-        for d in file.dossiers:
-            amounts = (d.subsidy_phase1, d.subsidy_phase2, d.payment_phase1, d.advance_phase2,
-                       d.balance_phase2)  # fmt: skip
-            lines.append(
-                f"   {d.dossier:<15} {d.eligibility.french:<13} {d.category or '-':<5} "
-                + " ".join(f"{french.eur(a):>14}" for a in amounts)
-            )
+        lines += _subsidy_table(file.dossiers)
+        lines += _payment_table(file.dossiers)
     s = report.summary
     lines += [
         "",
@@ -270,3 +293,50 @@ def to_table(report: Report) -> str:
         f"{french.count(report.params.target_companies, 'entreprise')}.",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _subsidy_table(dossiers: Iterable[DossierSummary]) -> list[str]:
+    """Each dossier's subsidy, and why it gets less than its quote (« Motif »)."""
+    rows = list(dossiers)
+    if not rows:
+        return []
+    lines = [
+        "   Subventions :",
+        "   Dossier         Éligibilité   Cat.     Subv. phase 1   Subv. phase 2     "
+        "Subv. totale  Motif",
+    ]
+    for d in rows:
+        amounts = (d.subsidy_phase1, d.subsidy_phase2, d.subsidy_total)
+        lines.append(
+            f"   {d.dossier:<15} {d.eligibility.french:<13} {d.category or '-':<5} "
+            + " ".join(f"{french.eur(a):>15}" for a in amounts)
+            + (f"  {d.motive}" if d.motive else "")
+        )
+    return lines
+
+
+_INSTALMENTS = ("Phase 1", "Acompte phase 2", "Solde phase 2")
+
+
+def _payment_table(dossiers: Iterable[DossierSummary]) -> list[str]:
+    """Per instalment: planned on the quote, due to date, already paid, remaining to pay."""
+    rows = [d for d in dossiers if any((d.planned.total, d.due.total, d.paid.total))
+            or d.remaining != NOTHING]  # fmt: skip
+    if not rows:
+        return []
+    lines = [
+        "   Versements (« Reste à verser » négatif : versé en trop, à reverser) :",
+        "   Dossier         Versement              Prévu              Dû      Déjà versé  "
+        "Reste à verser",
+    ]
+    for d in rows:
+        label = d.dossier
+        for index, name in enumerate(_INSTALMENTS):
+            amounts = [s.items()[index][1] for s in (d.planned, d.due, d.paid, d.remaining)]
+            if not any(amounts):
+                continue
+            lines.append(
+                f"   {label:<15} {name:<16} " + " ".join(f"{french.eur(a):>15}" for a in amounts)
+            )
+            label = ""
+    return lines

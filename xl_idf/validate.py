@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import IO, cast
+from typing import IO, TYPE_CHECKING, cast
 
 from xl_idf import french
 from xl_idf.catalogue import finding
@@ -31,6 +31,9 @@ from xl_idf.records import Dossier, ExpenseLine, Payment
 from xl_idf.report import DossierSummary, FileReport, FileStatus, Report, sort_key, status_of
 from xl_idf.safety import EXTENSIONS, unreadable_reason
 from xl_idf.values import fold
+
+if TYPE_CHECKING:
+    from xl_idf.workbook import WorkbookContent
 
 # Limits for one file's child process: a quarter's workbook needs far less.
 TIMEOUT_SECONDS = 120
@@ -110,7 +113,7 @@ def check_file(path: Path, programme: Programme, strict: bool = False) -> Checke
         for f in check_structure(records, kind)
     ]
     result = assess_quarter(content.dossiers, content.lines, content.payments, programme)
-    every = content.findings + tuple(structure) + result.findings
+    every = content.findings + tuple(structure) + result.findings + _no_dossier(content)
     findings = tuple(f.in_file(shown) for f in sorted(every, key=sort_key))
     report = FileReport(
         path=shown,
@@ -119,6 +122,14 @@ def check_file(path: Path, programme: Programme, strict: bool = False) -> Checke
         dossiers=tuple(DossierSummary.of(r) for r in result.dossiers),
     )
     return Checked(report, _invoices(content.lines), _companies(content.dossiers))
+
+
+def _no_dossier(content: WorkbookContent) -> tuple[Finding, ...]:
+    """F09: a workbook whose sheet Dossiers is there but holds no dossier (SPEC 3)."""
+    sheet_missing = any(f.code == "F02" and f.sheet == Dossier.SHEET for f in content.findings)
+    if content.dossiers or sheet_missing:
+        return ()
+    return (finding("F09", Location(Dossier.SHEET), sheet=Dossier.SHEET),)
 
 
 def unreadable(path: str, reason: str) -> FileReport:
