@@ -145,7 +145,7 @@ def test_caps_applied_are_explained(params):
         "1\u00a0200,00\u00a0€ par jour : base ramenée à 7\u00a0200,00\u00a0€",
         "Phase 2 prévue à 16\u00a0250,00\u00a0€ pour 12,5\u00a0jours, au-dessus du plafond de "
         "1\u00a0200,00\u00a0€ par jour : base ramenée à 15\u00a0000,00\u00a0€",
-        "Subvention : phase 1 6\u00a0000,00\u00a0€ + phase 2 7\u00a0500,00\u00a0€ = "
+        "Subvention sur le devis : phase 1 6\u00a0000,00\u00a0€ + phase 2 7\u00a0500,00\u00a0€ = "
         "13\u00a0500,00\u00a0€",
     ]
 

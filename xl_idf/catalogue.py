@@ -331,7 +331,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "P01",
         INFO,
-        "Aucun versement avant la durée minimale justifiée",
+        "Rien n'est dû avant la durée minimale justifiée",
         "[§Modalités de versement] « Le versement est proportionnel au prorata des dépenses "
         "justifiées, sur la base d'une prestation de […] jours minimum »",
         "Jours justifiés : {found}, {expected} au minimum : rien n'est encore dû sur les dépenses "

@@ -44,7 +44,8 @@ class DeMinimis:
         """One French sentence: which part falls under de minimis, and what became of it."""
         what = _part_words(category)
         ceiling = (
-            f"plafond de {french.eur(params.de_minimis_ceiling)} sur {params.de_minimis_period}"
+            f"plafond de {french.eur(params.de_minimis_ceiling)} sur {params.de_minimis_period}, "
+            f"en vigueur le {french.day(params.on)} ({params.citation('de_minimis_ceiling')})"
         )
         if self.part == 0 and not self.refused:
             return f"De minimis : aucune aide de minimis dans ce dossier ({what})"

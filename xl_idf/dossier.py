@@ -110,6 +110,7 @@ class DossierResult:
             return lines
         lines += self.quote.explain(self.params)
         lines.append(self.de_minimis.explain(self.category, self.params))
+        lines += [f.message for f in self.de_minimis.findings]
         lines.append(
             f"Subvention accordée : phase 1 {french.eur(self.subsidy_phase1)} + phase 2 "
             f"{french.eur(self.subsidy_phase2)} = {french.eur(self.subsidy_total)}"

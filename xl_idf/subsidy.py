@@ -136,7 +136,8 @@ class Subsidy:
         lines += [cap.explain() for cap in self.caps if cap.cap is Cap.EQUITY]
         lines += [f.message for f in self.findings]
         lines.append(
-            f"Subvention : phase 1 {french.eur(self.phase1)} + phase 2 {french.eur(self.phase2)} "
+            f"Subvention sur le devis : phase 1 {french.eur(self.phase1)} + phase 2 "
+            f"{french.eur(self.phase2)} "
             f"= {french.eur(self.total)}"
         )
         return lines
