@@ -9,16 +9,16 @@ formula (SPEC section 5).
 
 from __future__ import annotations
 
-import os
 import zipfile
 from collections.abc import Container, Iterable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from xml.etree import ElementTree
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.comments import Comment
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.utils.cell import coordinate_to_tuple
@@ -28,12 +28,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from xl_idf import french
 from xl_idf.errors import XlIdfError
+from xl_idf.files import Protected, write_atomically
 from xl_idf.findings import Finding, Severity
 from xl_idf.money import CENT
 from xl_idf.report import DossierSummary, FileReport, FileStatus, Report
 from xl_idf.template import EUROS
 
 CONTROLS, SUMMARY = "Contrôles", "Synthèse"
+# The custom document property an annotated copy carries: its source's file name (SPEC 4.3).
+MARKER = "xl-idf-controle"
 AUTHOR = "xl-idf"
 SUFFIX = "-controle"
 
@@ -44,6 +47,7 @@ _BOLD = Font(bold=True)
 _TOP = Alignment(vertical="top")
 _WRAPPED = Alignment(wrap_text=True, vertical="top")
 _FORMULA_STARTS = ("=", "+", "-", "@")
+_CUSTOM_PART_LIMIT = 2**20  # a properties part is a few hundred bytes
 _CELL_TEXT_MAX = 32767  # Excel's limit; a longer cell makes Excel "repair" the file
 _MESSAGE_WIDTH = 100  # characters that fit on one line of the Message column
 _COMMENT_WIDTH, _COMMENT_LINE = 320, 48  # pixels, and characters that fit in that width
@@ -117,38 +121,6 @@ def target_for(source: Path, folder: Path, taken: Container[Path] = ()) -> Path:
     return target
 
 
-@dataclass(frozen=True)
-class Protected:
-    """Files that a copy must never replace, known by path and by inode (hard links too)."""
-
-    paths: frozenset[Path]
-    inodes: frozenset[tuple[int, int]]
-
-    @classmethod
-    def of(cls, files: Iterable[Path]) -> Protected:
-        """The checked `files`, resolved once (a run may hold thousands)."""
-        paths: set[Path] = set()
-        inodes: set[tuple[int, int]] = set()
-        for path in files:
-            paths.add(path.resolve())
-            try:
-                status = path.stat()
-            except OSError:
-                continue  # gone or hidden: nothing there to overwrite
-            inodes.add((status.st_dev, status.st_ino))
-        return cls(frozenset(paths), frozenset(inodes))
-
-    def covers(self, target: Path) -> bool:
-        """Whether writing `target` would write one of the files (through a link or not)."""
-        if target.resolve() in self.paths:
-            return True
-        try:
-            status = target.stat()
-        except OSError:
-            return False  # nothing there yet
-        return (status.st_dev, status.st_ino) in self.inodes
-
-
 def _refusal(target: Path) -> str:
     return (
         f"« {target} » est un classeur contrôlé, qui n'est jamais modifié : "
@@ -170,7 +142,36 @@ def annotate(source: Path, target: Path, file_report: FileReport) -> None:
     write_controls(controls, file_report.findings, set(workbook.sheetnames))
     write_summary(workbook.create_sheet(SUMMARY, 1), file_report)
     _open_on(workbook, controls)
-    _save(workbook, target)
+    _mark(workbook, source.name)
+    write_atomically(target, workbook.save)
+
+
+def _mark(workbook: Workbook, source: str) -> None:
+    """Set the property by which a later run knows the copy (a copy of a copy: replaced)."""
+    custom = workbook.custom_doc_props  # type: ignore[attr-defined]  # missing from the stubs
+    for prop in [p for p in custom if p.name == MARKER]:
+        custom.props.remove(prop)
+    custom.append(StringProperty(name=MARKER, value=source))
+
+
+def annotated_source(path: Path) -> str | None:
+    """The source's name when `path` is a copy written by `--annotate`, else None.
+
+    Read from the workbook's custom properties part with the standard library only: a folder of
+    a thousand workbooks is sorted without opening any of them as a workbook.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("docProps/custom.xml")
+            if info.file_size > _CUSTOM_PART_LIMIT:
+                return None
+            root = ElementTree.fromstring(archive.read(info))
+    except (KeyError, OSError, zipfile.BadZipFile, ElementTree.ParseError, RuntimeError):
+        return None  # no properties, or no zip: checked as any file, and said what it is
+    for prop in root:
+        if prop.get("name") == MARKER:
+            return "".join(prop.itertext()).strip() or path.name
+    return None
 
 
 def mark_cells(workbook: Workbook, findings: Iterable[Finding]) -> None:
@@ -358,18 +359,3 @@ def _open_on(workbook: Workbook, sheet: Worksheet) -> None:
     workbook.active = sheet
     if workbook.views:
         workbook.views[0].firstSheet = 0
-
-
-def _save(workbook: Workbook, target: Path) -> None:
-    """Save under a temporary name, then move it onto `target`.
-
-    Moving replaces the directory entry: a `target` that is a link to another file leaves that
-    file untouched, and a failed save leaves no half-written copy.
-    """
-    temporary = target.with_name(f".~{target.name}.{os.getpid()}.tmp")
-    try:
-        with temporary.open("xb") as handle:
-            workbook.save(handle)
-        temporary.replace(target)
-    finally:
-        temporary.unlink(missing_ok=True)

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -15,6 +15,7 @@ from xl_idf import french
 from xl_idf.catalogue import RULES
 from xl_idf.cli_french import FrenchCommand, FrenchGroup, speak_french
 from xl_idf.errors import XlIdfError
+from xl_idf.files import WORKBOOK_EXTENSIONS, Protected, writable_folder, write_text_atomically
 from xl_idf.programme import DEFAULT_PROGRAMME, Programme, load_programme
 
 speak_french()
@@ -99,25 +100,37 @@ def rules(
 def template(
     output: Annotated[
         Path,
-        typer.Option(
-            "--output", "-o", metavar="FICHIER", help="Fichier .xlsx à écrire.", dir_okay=False
-        ),
+        typer.Option("--output", "-o", metavar="FICHIER", help="Fichier .xlsx à écrire."),
     ],
     programme: ProgrammeOption = DEFAULT_PROGRAMME,
+    force: Annotated[
+        bool, typer.Option("--force", help="Remplacer le fichier s'il existe déjà.")
+    ] = False,
 ) -> None:
     """Écrit un modèle de classeur vierge pour les prestataires."""
     from xl_idf.template import write_template  # openpyxl loads only for this command
 
     loaded = _programme(programme)
     if output.suffix.lower() != ".xlsx":
-        typer.echo(f"Erreur : « {output} » : le modèle s'enregistre en .xlsx", err=True)
-        raise typer.Exit(2)
+        _refuse(f"« {output} » : le modèle s'enregistre en .xlsx")
+    if output.is_dir():
+        _refuse(f"« {output} » est un dossier : donner le nom du fichier à écrire")
+    if output.exists() and not force:
+        _refuse(
+            f"« {output} » existe déjà et n'est pas remplacé (il peut contenir des dossiers "
+            "saisis) : choisir un autre nom, ou ajouter --force pour le remplacer"
+        )
     try:
         write_template(output, loaded)
     except OSError as exc:
-        typer.echo(f"Erreur : impossible d'écrire « {output} » ({french.os_error(exc)})", err=True)
-        raise typer.Exit(2) from None
+        _refuse(f"impossible d'écrire « {output} » ({french.os_error(exc)})")
     typer.echo(f"Modèle écrit : {output}")
+
+
+def _refuse(message: str) -> NoReturn:
+    """Stop a refused call with its French message and exit code 2, before any work."""
+    typer.echo(f"Erreur : {message}", err=True)
+    raise typer.Exit(2)
 
 
 class Format(StrEnum):
@@ -126,6 +139,13 @@ class Format(StrEnum):
     TABLE = "table"
     JSON = "json"
     CSV = "csv"
+
+
+class Content(StrEnum):
+    """What a CSV report holds: one row per finding, or one row per dossier."""
+
+    FINDINGS = "constats"
+    DOSSIERS = "dossiers"
 
 
 @app.command("validate", cls=FrenchCommand)
@@ -150,19 +170,34 @@ def validate(
         Path | None,
         typer.Option(
             "--output",
-            help="Écrire le rapport dans ce fichier plutôt qu'à l'écran.",
-            dir_okay=False,
+            metavar="FICHIER",
+            help="Écrire le rapport dans ce fichier (.json, .csv ou .txt) plutôt qu'à l'écran ; "
+            "jamais dans un classeur ni par-dessus un fichier contrôlé.",
         ),
     ] = None,
+    content: Annotated[
+        Content,
+        typer.Option(
+            "--contenu",
+            help="Rapport CSV : une ligne par constat (constats) ou une ligne par dossier avec "
+            "son statut, sa subvention, le dû, le déjà versé et le reste à verser (dossiers).",
+        ),
+    ] = Content.FINDINGS,
     annotate: Annotated[
         Path | None,
         typer.Option(
             "--annotate",
+            metavar="DOSSIER",
             help="Dossier où écrire une copie annotée de chaque "
             "classeur (cellules signalées, feuilles Contrôles et Synthèse).",
-            file_okay=False,
         ),
     ] = None,
+    recursive: Annotated[
+        bool,
+        typer.Option(
+            "--recursive", help="Chercher aussi les classeurs dans les sous-dossiers des dossiers."
+        ),
+    ] = False,
     strict: Annotated[
         bool,
         typer.Option("--strict", help="Les avertissements rendent aussi un fichier non valide."),
@@ -176,35 +211,71 @@ def validate(
     """Contrôle des classeurs trimestriels : chaque problème avec sa cellule, les subventions
     et les versements de chaque dossier. Code de sortie : 0 tout est valide, 1 un fichier est
     à corriger, 2 un fichier est illisible ou l'appel est incorrect."""
-    from xl_idf import report as reports
     from xl_idf.validate import collect
-    from xl_idf.validate import validate as run
 
     loaded = _programme(programme)
-    files, errors = collect(paths)
-    for error in errors:
+    collected = collect(paths, recursive=recursive)
+    for line in collected.skipped:
+        typer.echo(line, err=True)
+    for error in collected.errors:
         typer.echo(f"Erreur : {error}", err=True)
-    if errors or not files:
+    if collected.errors or not collected.files:
         raise typer.Exit(2)
+    files = collected.files
+    # Every refusal before any file is read (SPEC 4.3): nothing is lost, nothing overwritten.
+    if output is not None:
+        _check_output(output, files)
+    if annotate is not None:
+        _check_annotate(annotate)
     chosen = report_format or _format_of(output)
     progress = _progress_bar() if sys.stderr.isatty() else None
+    try:
+        _checked(files, loaded, jobs, strict, progress, chosen, content, output, annotate)
+    except KeyboardInterrupt:
+        # Ctrl+C: outputs are written whole or not at all, inputs never; say so, no traceback.
+        # A workbook interrupted while saving leaves a zip writer whose clean-up at exit would
+        # print Python's « Exception ignored » on a stream already closed: silenced.
+        sys.unraisablehook = lambda _: None
+        typer.echo("\nInterrompu : aucun fichier n'a été laissé à moitié écrit.", err=True)
+        raise typer.Exit(130) from None
+
+
+def _checked(
+    files: list[Path],
+    loaded: Programme,
+    jobs: int,
+    strict: bool,
+    progress: Callable[[int, int], None] | None,
+    chosen: Format,
+    content: Content,
+    output: Path | None,
+    annotate: Path | None,
+) -> None:
+    """Check the files, write the report and the annotated copies, exit with the verdict."""
+    from xl_idf import report as reports
+    from xl_idf.validate import validate as run
+
     report = run(files, loaded, jobs=jobs, strict=strict, progress=progress)
-    render = {Format.TABLE: reports.to_table, Format.JSON: reports.to_json,
-              Format.CSV: reports.to_csv}[chosen]  # fmt: skip
-    text = render(report)
+    if chosen is Format.CSV:
+        text = (reports.dossiers_csv if content is Content.DOSSIERS else reports.to_csv)(report)
+        # A BOM, wherever the CSV goes, lets French Excel read its accents right.
+        text = "\ufeff" + text
+    else:
+        text = {Format.TABLE: reports.to_table, Format.JSON: reports.to_json}[chosen](report)
     if output is None:
         typer.echo(text, nl=False)
     else:
         try:
-            # A BOM lets Excel open a CSV's accents right.
-            output.write_text(text, encoding="utf-8-sig" if chosen is Format.CSV else "utf-8")
+            write_text_atomically(output, text)
         except OSError as exc:
-            typer.echo(f"Erreur : impossible d'écrire « {output} » ({french.os_error(exc)})",
-                       err=True)  # fmt: skip
-            raise typer.Exit(2) from None
+            _refuse(f"impossible d'écrire « {output} » ({french.os_error(exc)})")
         s = report.summary
-        typer.echo(f"Rapport écrit : {output} ({s['files']} fichiers, {s['errors']} erreurs, "
-                   f"{s['warnings']} avertissements)", err=True)  # fmt: skip
+        typer.echo(
+            f"Rapport écrit : {output} ({french.count(s['files'], 'fichier')}, "
+            f"{french.count(s['errors'], 'erreur')}, "
+            f"{french.count(s['warnings'], 'avertissement')})",
+            err=True,
+        )
     # The report first: whatever happens while writing copies, it is not lost.
     if annotate is not None:
         from xl_idf.annotate import annotate_all
@@ -212,6 +283,32 @@ def validate(
         for line in annotate_all(report, files, annotate):
             typer.echo(line, err=True)
     raise typer.Exit(report.exit_code)
+
+
+def _check_output(output: Path, files: list[Path]) -> None:
+    """Refuse an --output that is a workbook, a checked file, a folder, or cannot be written."""
+    if output.suffix.lower() in WORKBOOK_EXTENSIONS:
+        _refuse(
+            f"« {output} » : le rapport est du texte et ne s'écrit pas dans un classeur "
+            f"({output.suffix}) ; choisir un fichier .json, .csv ou .txt"
+        )
+    if Protected.of(files).covers(output):
+        _refuse(f"« {output} » est un fichier contrôlé, qui n'est jamais remplacé : choisir un "
+                "autre fichier pour le rapport")  # fmt: skip
+    if output.is_dir():
+        _refuse(f"« {output} » est un dossier : donner le nom du fichier du rapport")
+    why = writable_folder(output.parent)
+    if why is not None:
+        _refuse(f"rapport « {output} » impossible à écrire : dossier « {output.parent} » ({why})")
+
+
+def _check_annotate(folder: Path) -> None:
+    """Refuse an --annotate that is a file, or a folder where nothing can be written."""
+    if folder.exists() and not folder.is_dir():
+        _refuse(f"--annotate « {folder} » est un fichier : donner un dossier pour les copies")
+    why = writable_folder(folder)
+    if why is not None:
+        _refuse(f"copies annotées impossibles : dossier « {folder} » ({why})")
 
 
 def _format_of(output: Path | None) -> Format:

@@ -258,6 +258,38 @@ def to_csv(report: Report) -> str:
     return out.getvalue()
 
 
+DOSSIERS_CSV_HEADER = (
+    "fichier", "statut du fichier", "dossier", "ligne", "éligibilité", "catégorie",
+    "subvention phase 1", "subvention phase 2", "subvention totale",
+    *(f"{schedule} {instalment}" for schedule in ("dû", "déjà versé", "reste à verser")
+      for instalment in ("phase 1", "acompte phase 2", "solde phase 2")),
+    "compté dans les totaux", "motif",
+)  # fmt: skip
+
+
+def _csv_amount(amount: Decimal) -> str:
+    """An amount as French Excel reads a number in a CSV: decimal comma, no grouping."""
+    return money(amount).replace(".", ",")
+
+
+def dossiers_csv(report: Report) -> str:
+    """One row per dossier: status, eligibility, subsidy, due, paid and remaining, motive."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(DOSSIERS_CSV_HEADER)
+    for file in report.files:
+        for d in file.dossiers:
+            schedules = (d.due, d.paid, d.remaining)
+            writer.writerow(
+                [as_text(file.path), file.status.french, as_text(d.dossier), d.row or "",
+                 d.eligibility.french, d.category or "",
+                 *map(_csv_amount, (d.subsidy_phase1, d.subsidy_phase2, d.subsidy_total)),
+                 *(_csv_amount(a) for s in schedules for _, a in s.items()),
+                 "oui" if d.counts else "non", as_text(d.motive)]
+            )  # fmt: skip
+    return out.getvalue()
+
+
 def to_table(report: Report) -> str:
     """The French report for a terminal: summaries, problems by sheet and row, amounts."""
     lines: list[str] = [f"Programme : {report.programme_id}" + (" (mode strict)" * report.strict)]

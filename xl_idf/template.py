@@ -24,6 +24,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xl_idf import french
+from xl_idf.files import write_atomically
 from xl_idf.programme import Parameters, Programme
 from xl_idf.records import (
     NO_APPROVAL,
@@ -256,8 +257,8 @@ def build_template(programme: Programme) -> Workbook:
 
 
 def write_template(path: Path, programme: Programme) -> None:
-    """Write a fresh provider template to `path`."""
-    build_template(programme).save(path)
+    """Write a fresh provider template to `path`, whole or not at all."""
+    write_atomically(path, build_template(programme).save)
 
 
 def _lists_sheet(sheet: Worksheet, params: Parameters, workbook: Workbook) -> dict[str, str]:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, cast
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from xl_idf import french
 from xl_idf.catalogue import finding
@@ -70,22 +70,65 @@ class Checked:
     companies: tuple[Company, ...] = ()
 
 
-def collect(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
-    """The workbook files named or found in folders (sorted), and a French error per bad path."""
+@dataclass(frozen=True)
+class Collected:
+    """The workbooks a run checks, what it passed over (French lines), and bad paths."""
+
+    files: list[Path]
+    skipped: list[str]
+    errors: list[str]
+
+
+def collect(paths: Iterable[Path], recursive: bool = False) -> Collected:
+    """The workbook files the user meant (SPEC 4.3), each once, in the order given.
+
+    A folder gives its workbooks at its top level (`recursive`: below too), sorted, without the
+    hidden or temporary files (`.…`, `~$…`) and the copies `--annotate` wrote, each passed over
+    with a line; a file named on the command line is checked whatever its name. A file named
+    twice, through another spelling of its path or a link, is checked once.
+    """
+    from xl_idf.annotate import annotated_source
+
     files: list[Path] = []
+    skipped: list[str] = []
     errors: list[str] = []
+    seen: set[tuple[int, int] | Path] = set()
+
+    def add(path: Path) -> None:
+        try:
+            status = path.stat()
+            key: tuple[int, int] | Path = (status.st_dev, status.st_ino)
+        except OSError:
+            key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            files.append(path)
+
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix.lower() in EXTENSIONS
-                           and p.is_file() and not p.name.startswith("~$"))  # fmt: skip
-            if not found:
-                errors.append(f"« {path} » : aucun classeur .xlsx ou .xlsm dans ce dossier")
-            files += found
+            found = sorted(
+                p for p in (path.rglob("*") if recursive else path.iterdir())
+                if p.suffix.lower() in EXTENSIONS and p.is_file()
+            )  # fmt: skip
+            kept = 0
+            for file in found:
+                if file.name.startswith((".", "~$")):
+                    skipped.append(f"« {file} » ignoré : fichier caché ou temporaire")
+                elif (source := annotated_source(file)) is not None:
+                    skipped.append(f"« {file} » ignoré : copie annotée par xl-idf de « {source} »")
+                else:
+                    kept += 1
+                    add(file)
+            if not kept:
+                where = "ce dossier" + ("" if recursive else " (sans ses sous-dossiers)")
+                errors.append(
+                    f"« {path} » : aucun classeur .xlsx ou .xlsm à contrôler dans {where}"
+                )
         elif path.exists():
-            files.append(path)
+            add(path)
         else:
             errors.append(f"« {path} » : fichier ou dossier introuvable")
-    return files, errors
+    return Collected(files, skipped, errors)
 
 
 def check_file(path: Path, programme: Programme, strict: bool = False) -> Checked:
@@ -241,6 +284,31 @@ def run_isolated(
     results: list[Checked | None] = [None] * len(paths)
     waiting = list(enumerate(paths))
     running: dict[Connection, _Running] = {}
+    try:
+        _supervise(context, start_process, waiting, running, results, programme, jobs, strict,
+                   progress)  # fmt: skip
+    finally:
+        # Interrupted (Ctrl+C) or failed: no child is left reading files or waiting on a pipe.
+        for connection, item in running.items():
+            item.child.kill()
+            connection.close()
+            item.end()
+    return [r for r in results if r is not None]
+
+
+def _supervise(
+    context: Any,
+    start_process: Callable[..., multiprocessing.process.BaseProcess],
+    waiting: list[tuple[int, Path]],
+    running: dict[Connection, _Running],
+    results: list[Checked | None],
+    programme: Programme,
+    jobs: int,
+    strict: bool,
+    progress: Callable[[int, int], None] | None,
+) -> None:
+    """Start children `jobs` at a time and collect what each sends back, in `results`."""
+    paths = [path for _, path in waiting]
     done = 0
     while waiting or running:
         while waiting and len(running) < jobs:
@@ -281,7 +349,6 @@ def run_isolated(
                 done += 1
                 if progress:
                     progress(done, len(paths))
-    return [r for r in results if r is not None]
 
 
 @dataclass(frozen=True)
