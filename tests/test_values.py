@@ -242,7 +242,6 @@ def test_read_text_rejects(raw: object, quoted: str) -> None:
         ("12", Decimal("12.00"), True),
         # A formula result is rounded down to the cent (towards minus infinity), with a note.
         (333.333333, Decimal("333.33"), True),
-        (0.1 + 0.2, Decimal("0.30"), True),
         (2 / 3, Decimal("0.66"), True),
         (Decimal("-0.001"), Decimal("-0.01"), True),
     ],
@@ -301,6 +300,88 @@ def test_the_ambiguity_message_says_how_to_write_the_number() -> None:
     assert "ambigu" in message
     assert "6000" in message
     assert "6 000,00" in message
+
+
+# --- numbers at the spreadsheet's precision ---------------------------------------------------
+# A float from a cell is first rounded to Excel's 15 significant digits, then read (SPEC 2).
+# Each case: the float, what it reads as an amount (noted when cut down to the cent), and what it
+# reads as a plain number (days, head counts: decimals kept, never noted).
+
+
+@pytest.mark.parametrize(
+    ("raw", "amount", "noted", "number"),
+    [
+        # A formula's result that Excel shows 5 816,75 and LibreOffice writes 5816.75.
+        (5816.749999999999, Decimal("5816.75"), False, Decimal("5816.75")),
+        (-5816.749999999999, Decimal("-5816.75"), False, Decimal("-5816.75")),
+        (0.1 + 0.2, Decimal("0.30"), False, Decimal("0.3")),
+        (1.1 * 3, Decimal("3.30"), False, Decimal("3.3")),  # 3.3000000000000003
+        (4.35 * 100, Decimal("435.00"), False, Decimal("435")),  # 434.99999999999994
+        # Three decimals at 15 digits too: the amount is cut down to the cent.
+        (1234.565, Decimal("1234.56"), True, Decimal("1234.565")),
+        (2 / 3, Decimal("0.66"), True, Decimal("0.666666666666667")),
+        (-2 / 3, Decimal("-0.67"), True, Decimal("-0.666666666666667")),
+        (1e-7, Decimal("0.00"), True, Decimal("0.0000001")),
+        (-1e-7, Decimal("-0.01"), True, Decimal("-0.0000001")),
+        (249.5, Decimal("249.50"), False, Decimal("249.5")),
+        # Near Excel's limit: 15 digits are all kept, a 16th and 17th are not.
+        (999999999999999.0, Decimal("999999999999999.00"), False, Decimal("999999999999999")),
+        (123456789012345.67, Decimal("123456789012346.00"), False, Decimal("123456789012346")),
+        (-9999999999999.99, Decimal("-9999999999999.99"), False, Decimal("-9999999999999.99")),
+        (-99999999999999.98, Decimal("-100000000000000.00"), False, Decimal("-1E+14")),
+        # Whole numbers (Office.js sends ints) and decimals are exact already: kept as they are.
+        (45, Decimal("45.00"), False, Decimal("45")),
+        (999999999999999, Decimal("999999999999999.00"), False, Decimal("999999999999999")),
+        (-3, Decimal("-3.00"), False, Decimal("-3")),
+        (Decimal("5816.749999999999"), Decimal("5816.74"), True, Decimal("5816.749999999999")),
+    ],
+)
+def test_a_number_is_read_at_the_spreadsheet_precision(
+    raw: object, amount: Decimal, noted: bool, number: Decimal
+) -> None:
+    check(read_amount, raw, amount, noted)
+    check(read_decimal, raw, number, False)
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [(45.00000000000001, 45), (44.99999999999999, 45), (-3.0000000000000004, -3), (7, 7)],
+)
+def test_a_whole_number_computed_with_binary_noise_is_whole(raw: object, value: int) -> None:
+    check(read_int, raw, value, False)
+
+
+@pytest.mark.parametrize(
+    ("raw", "quoted"),
+    [
+        (5816.749999999999, "5816.75"),
+        (0.1 + 0.2, "0.3"),
+        (1e-7, "0.0000001"),
+        (123456789012345.67, "123456789012346"),
+    ],
+)
+def test_a_number_in_a_text_cell_reads_at_the_spreadsheet_precision(
+    raw: object, quoted: str
+) -> None:
+    check(read_text, raw, quoted, False)
+
+
+@pytest.mark.parametrize(
+    ("raw", "quoted"),
+    [
+        (999999999999999.6, "1000000000000000"),  # 16 digits, rounded up to 10^15 at 15
+        (1e15, "1000000000000000"),
+        (-1e15, "-1000000000000000"),
+        (10**15, "1000000000000000"),
+    ],
+)
+def test_a_number_beyond_the_spreadsheet_precision_is_rejected(raw: object, quoted: str) -> None:
+    for reader in (read_amount, read_decimal):
+        assert "15 chiffres" in check_rejected(reader, raw, quoted)
+
+
+def test_a_message_quotes_a_float_as_the_spreadsheet_shows_it() -> None:
+    assert "« 5816,75 »" in check_rejected(read_int, 5816.749999999999, "5816,75")
 
 
 # --- plain decimals, percentages, whole numbers ------------------------------------------------
@@ -613,7 +694,7 @@ def test_read_siret(raw: object, value: str, noted: bool) -> None:
     ("raw", "quoted"),
     [
         (73282932000074.5, "73282932000074,5"),
-        (7.3282932000074123e17, "732829320000741200"),
+        (7.3282932000074123e17, "732829320000741000"),  # quoted at Excel's 15 digits
         (1e15, "1000000000000000"),
         (-73282932000074, "-73282932000074"),
         (True, "VRAI"),

@@ -36,7 +36,8 @@ _EXCEL_ERRORS = frozenset(
     ]
 )
 # Excel keeps 15 significant digits: a larger number has already lost some.
-_EXCEL_LIMIT = Decimal(10) ** 15
+EXCEL_DIGITS = 15
+_EXCEL_LIMIT = Decimal(10) ** EXCEL_DIGITS
 _SPACES = " \u00a0\u202f"
 _FOLD_AS_SPACE = str.maketrans(dict.fromkeys("-_.'’\u2010\u2011", " "))
 _ONE_SPACE = str.maketrans(dict.fromkeys(_SPACES, " "))
@@ -284,13 +285,22 @@ def _find(text: str, names: Sequence[str]) -> str | None:
     return next((name for name in names if fold(name) == key), None)
 
 
+def excel_decimal(number: float) -> Decimal:
+    """A float from a cell as the decimal Excel holds: rounded to its 15 significant digits."""
+    # A formula's result such as 5816.749999999999 is stored with binary noise in its 16th and
+    # 17th digits, which Excel never shows (5 816,75) and LibreOffice does not write (5816.75):
+    # the same cell must read the same whichever program saved the file. float() first: a float
+    # subclass (numpy's float64) formats differently.
+    return Decimal(format(float(number), f".{EXCEL_DIGITS}g"))
+
+
 def _as_number(raw: object) -> Decimal | None:
-    """The exact value of a number cell (a float through its repr), None if it holds no number."""
+    """The value of a number cell at Excel's precision; None if it holds no number."""
     # bool is an int, but TRUE in a number cell is a mistake, not 1.
     if isinstance(raw, bool) or not isinstance(raw, int | float | Decimal):
         return None
-    # float() first: a float subclass (numpy's float64) has a repr that is not a number.
-    value = Decimal(repr(float(raw))) if isinstance(raw, float) else Decimal(raw)
+    # An int or a Decimal (Office.js, openpyxl, the tests) is already exact.
+    value = excel_decimal(raw) if isinstance(raw, float) else Decimal(raw)
     if not value.is_finite():
         raise ValueRejected(f"nombre invalide « {_shown(raw)} »")
     return value
@@ -410,6 +420,6 @@ def _shown(raw: object) -> str:
     if isinstance(raw, date):
         return _french_date(raw)
     if isinstance(raw, int | float | Decimal):
-        value = Decimal(repr(float(raw))) if isinstance(raw, float) else Decimal(raw)
+        value = excel_decimal(raw) if isinstance(raw, float) else Decimal(raw)
         return _plain(value).replace(".", ",") if value.is_finite() else str(raw)
     return str(raw)
