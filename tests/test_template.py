@@ -112,7 +112,10 @@ def test_every_list_column_has_a_dropdown_from_listes(book, params, sheet, heade
 @pytest.mark.parametrize(
     ("sheet", "header", "kind", "bounds"),
     [
-        ("Dossiers", "Effectif", "whole", ("0", "10000000")),
+        # A head count in annual work units has decimals; its bound is the schema's (1,000,000).
+        ("Dossiers", "Effectif", "decimal", ("0", "1000000")),
+        ("Dossiers", "Durée 1er bilan (mois)", "whole", ("0", "600")),
+        ("Dossiers", "Jours prévus phase 1", "decimal", ("0", "366")),
         ("Dossiers", "Part recettes production (%)", "decimal", ("0", "100")),
         ("Dossiers", "Montant prévu phase 1 (€ HT)", "decimal", ("0", "1000000000")),
         ("Dossiers", "Date de dépôt", "date", ("DATE(2020,1,1)", "DATE(2022,12,31)")),
@@ -141,6 +144,8 @@ def test_formats_in_euros_and_french_dates(book):
     # Codes stay text so that Excel keeps their leading zeros.
     for letter in ("C", "K", "L"):
         assert ws.column_dimensions[letter].number_format == "@"
+    # A head count of 249,5 shows as typed, not rounded to 250 by a "0" format.
+    assert ws.column_dimensions["I"].number_format == "General"
 
 
 def test_headers_locked_inputs_unlocked_rows_can_be_added(book):

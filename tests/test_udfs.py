@@ -143,16 +143,17 @@ def test_every_valid_row_gives_its_answer():
     [
         (0, "PME"), (48, "PME"), (249, "PME"), (249.0, "PME"), ("249", "PME"), (250, "ETI"),
         ("1 250", "ETI"), (4999, "ETI"), (5000, "Non éligible"), (12000.0, "Non éligible"),
+        # Staff in annual work units: decimals are a head count, compared as they are.
+        (249.5, "PME"), ("249,5", "PME"), (249.99, "PME"), (12.5, "PME"), (250.5, "ETI"),
+        (4999.5, "ETI"), (4999.99, "ETI"), (5000.5, "Non éligible"), (0.5, "PME"),
         (None, ""), ("", ""), ("   ", ""),
         (-1, ERR + negative("Effectif", "-1")),
-        (12.5, f"{ERR}effectif : nombre entier attendu, trouvé « 12,5 »"),
-        ("beaucoup", f"{ERR}effectif : nombre entier illisible « beaucoup » : écrire par exemple "
-                     "45 ou 1 250"),
-        (True, f"{ERR}effectif : nombre entier illisible « VRAI » : écrire par exemple 45 ou "
-               "1 250"),
+        (-0.5, ERR + negative("Effectif", "-0,5")),
+        ("beaucoup", f"{ERR}effectif : nombre illisible « beaucoup » : écrire par exemple 12,5"),
+        (True, f"{ERR}effectif : nombre illisible « VRAI » : écrire par exemple 12,5"),
         ("#N/A", f"{ERR}effectif : valeur d'erreur Excel « #N/A » : corriger la formule ou la "
                  "saisie"),
-        (1e300, f"{ERR}effectif : nombre entier trop grand « 1{'0' * 300} » : Excel ne garde que "
+        (1e300, f"{ERR}effectif : nombre trop grand « 1{'0' * 300} » : Excel ne garde que "
                 "15 chiffres"),
         (math.nan, f"{ERR}effectif : nombre invalide « nan »"),
     ],
@@ -167,7 +168,7 @@ def test_categorie_answers_a_whole_column_one_row_each():
         ["PME"],
         [""],
         ["ETI"],
-        [f"{ERR}effectif : nombre entier illisible « x » : écrire par exemple 45 ou 1 250"],
+        [f"{ERR}effectif : nombre illisible « x » : écrire par exemple 12,5"],
         ["Non éligible"],
     ]
 
@@ -197,6 +198,11 @@ PROVIDERS = "AFNOR, AGILEA, ALTRAN, CYLAD, IN EXTENSO INNOVATION CROISSANCE, OPE
         pytest.param({"effectif": 5000}, [
             f"Effectif de 5{NB}000 salariés : le parcours est réservé aux entreprises de moins "
             f"de 5{NB}000 salariés"], id="E03"),
+        pytest.param({"effectif": 249.5}, [], id="eligible-SME-in-annual-work-units"),
+        pytest.param({"effectif": "4 999,5"}, [], id="eligible-ETI-in-annual-work-units"),
+        pytest.param({"effectif": 5000.5}, [
+            f"Effectif de 5{NB}000,5 salariés : le parcours est réservé aux entreprises de moins "
+            f"de 5{NB}000 salariés"], id="E03-in-annual-work-units"),
         pytest.param({"duree_bilan_mois": 11}, ["Premier bilan de 11 mois : 12 mois minimum"],
                      id="E04"),
         pytest.param({"departement": 75}, [
@@ -638,7 +644,7 @@ NUMBER = ["abc", "#N/A", "#VALUE!", True, 1e300, math.inf, -math.inf, math.nan, 
 DATE = ["abc", "#N/A", "32/01/2022", True, 1e300, -5, math.nan, "2022/03/15"]
 YES_NO = ["peut-être", "#N/A", 2, 0.5, date(2022, 1, 1)]
 BAD_CELLS = {
-    "effectif": [*NUMBER, 12.5], "duree_bilan_mois": [*NUMBER, 12.5],
+    "effectif": [*NUMBER, "249,5 UTA"], "duree_bilan_mois": [*NUMBER, 12.5],
     "part_recettes": [*NUMBER, -1],
     "forme": ["SARL", "#N/A", 3], "agrement": ["ESUS", "#N/A"], "categorie": ["TPE", "#N/A"],
     "activite_industrielle": YES_NO, "en_difficulte": YES_NO, "a_jour": YES_NO,

@@ -82,6 +82,31 @@ def test_round_trip_gives_every_value_at_its_cell(programme, params, tmp_path):
     assert (payment.montant, payment.at("montant").cell) == (D("5250.00"), "D2")
 
 
+@pytest.mark.parametrize(
+    ("typed", "read", "category"),
+    [
+        (249.5, D("249.5"), "PME"),
+        ("249,5", D("249.5"), "PME"),
+        (4999.5, D("4999.5"), "ETI"),
+        (48, D(48), "PME"),
+    ],
+)
+def test_a_head_count_in_annual_work_units_keeps_its_decimals(
+    programme, params, tmp_path, typed, read, category
+):
+    book = build_template(programme)
+    append_rows(book, Dossier, [{**DOSSIER, "effectif": typed}])
+    path = tmp_path / "uta.xlsx"
+    book.save(path)
+    content = read_workbook(path, params)
+    # Typed as text, it is read leniently (F05); as a number, silently.
+    assert codes(content.findings) == (["F05"] if isinstance(typed, str) else [])
+    (dossier,) = content.dossiers
+    assert dossier.effectif == read
+    result = assess_quarter(content.dossiers, content.lines, content.payments, programme)
+    assert result.dossiers[0].category.value == category
+
+
 def test_rows_below_a_table_that_was_not_extended(programme, params, tmp_path):
     book = build_template(programme)
     append_rows(book, Dossier, [DOSSIER, {**DOSSIER, "numero": "IDF-0043"}])

@@ -332,7 +332,9 @@ _DOSSIER = {
         "Association sans agrément : part des recettes tirées de la production de biens ou de "
         "services, en points (55 pour 55 %) ; vide sinon"
     ),
-    "effectif": "Effectif salarié de l'entreprise (nombre de salariés)",
+    "effectif": (
+        "Effectif salarié de l'entreprise, en unités de travail annuel (décimales permises : 249,5)"
+    ),
     "duree_bilan_mois": "Durée du premier bilan d'activité, en mois",
     "departement": "Département de l'établissement accompagné (31, 09, 2A...)",
     "en_difficulte": "Entreprise en difficulté au sens de l'Union européenne : Oui ou Non",
@@ -409,7 +411,7 @@ def _excel_arguments(function: F) -> F:
 def IDF_CATEGORIE(effectif: Any) -> list[list[Any]]:
     """Catégorie de l'entreprise selon son effectif : PME, ETI ou Non éligible."""
 
-    def category(programme: Programme, effectif: int) -> Row:
+    def category(programme: Programme, effectif: Decimal) -> Row:
         dossier = Dossier(effectif=effectif, cells=_CATEGORY_CELLS)
         # The core's eligibility decides, as for the report: a negative head count is refused.
         result = assess_eligibility(dossier, parameters_for(dossier, programme))
@@ -417,7 +419,7 @@ def IDF_CATEGORIE(effectif: Any) -> list[list[Any]]:
             _refuse_bad_input(result.findings, incomplete=True)
         return [str(result.category)]
 
-    return _rows([_Arg("effectif", effectif, read_int, required=True)], category)
+    return _rows([_Arg("effectif", effectif, read_decimal, required=True)], category)
 
 
 def _eligibility(
@@ -425,7 +427,7 @@ def _eligibility(
 ) -> list[list[Any]]:
     """IDF_ELIGIBLE and IDF_MOTIFS: E01-E09 on each row, `answer` giving the cell."""
     readers: list[Reader] = [
-        _read_legal_form, read_bool, _read_approval, read_percent, read_int, read_int,
+        _read_legal_form, read_bool, _read_approval, read_percent, read_decimal, read_int,
         read_department, read_bool, read_bool, read_date, read_text,
     ]  # fmt: skip
     args = [

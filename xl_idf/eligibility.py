@@ -7,6 +7,7 @@ is missing cannot be decided: the dossier is then `incomplete`, never `ineligibl
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError
@@ -57,7 +58,7 @@ class EligibilityResult:
         return tuple(f.message for f in self.findings if f.severity is Severity.ERROR)
 
 
-def category(effectif: int, params: Parameters) -> Category:
+def category(effectif: Decimal | int, params: Parameters) -> Category:
     """PME below the SME threshold, ETI below the ETI threshold, else not eligible [§Taille]."""
     if effectif < params.pme_employees_below:
         return Category.PME
@@ -87,7 +88,7 @@ def assess_eligibility(dossier: Dossier, params: Parameters) -> EligibilityResul
             incomplete = True
             return True
         value = getattr(dossier, name)
-        if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+        if isinstance(value, int | Decimal) and not isinstance(value, bool) and value < 0:
             # A negative head count or duration is a typing error, not a criterion failed.
             found.append(dossier.negative(name))
             incomplete = True

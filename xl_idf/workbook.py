@@ -89,7 +89,7 @@ def field_readers(params: Parameters) -> dict[type[Record], dict[str, Reader]]:
             "code_naf": text, "forme_juridique": enum(LegalForm),
             "activite_industrielle": values.read_bool,
             "agrement_ess": choice((NO_APPROVAL, *params.ess_approvals)),
-            "part_recettes_production": values.read_percent, "effectif": values.read_int,
+            "part_recettes_production": values.read_percent, "effectif": values.read_decimal,
             "duree_premier_bilan": values.read_int, "departement": values.read_department,
             "code_postal": values.read_postal_code, "en_difficulte": values.read_bool,
             "a_jour_fiscal_social": values.read_bool, "fonds_propres": amount,
