@@ -13,6 +13,7 @@ from workbooks import WORKBOOKS, describe
 from xl_idf.cli import app
 from xl_idf.programme import load_programme
 from xl_idf.template import build_template
+from xl_idf.workbook import is_percent_format
 
 TEMPLATE = WORKBOOKS / "modele-dossiers-idf.xlsx"
 
@@ -146,6 +147,16 @@ def test_formats_in_euros_and_french_dates(book):
         assert ws.column_dimensions[letter].number_format == "@"
     # A head count of 249,5 shows as typed, not rounded to 250 by a "0" format.
     assert ws.column_dimensions["I"].number_format == "General"
+
+
+def test_the_share_column_asks_for_percent_points_without_a_percentage_format(book):
+    ws = book["Dossiers"]
+    assert ws["H1"].value == "Part recettes production (%)"
+    assert ws.column_dimensions["H"].number_format == "0.0"
+    assert not is_percent_format(ws.column_dimensions["H"].number_format)
+    check = _validation_of(ws, "H")
+    assert "saisir 60 pour 60 % (pas 0,6)" in check.prompt
+    assert check.error == "Pourcentage entre 0 et 100 : saisir 60 pour 60 %."
 
 
 def test_headers_locked_inputs_unlocked_rows_can_be_added(book):

@@ -195,6 +195,14 @@ PROVIDERS = "AFNOR, AGILEA, ALTRAN, CYLAD, IN EXTENSO INNOVATION CROISSANCE, OPE
         pytest.param({"forme": "Association", "agrement": "EI"}, [], id="association-EI"),
         pytest.param({"forme": "association", "agrement": None, "part_recettes": "50 %"}, [],
                      id="association-half-production"),
+        pytest.param({"forme": "Association", "agrement": "Aucun", "part_recettes": 60}, [],
+                     id="association-60-points"),
+        pytest.param({"forme": "Association", "agrement": "Aucun", "part_recettes": 1}, [
+            f"Association sans agrément EI ou EA (agrément : Aucun) et avec 1{NB}% de recettes "
+            f"issues de la production, 50{NB}% au moins attendus"], id="E02-one-point"),
+        pytest.param({"forme": "Association", "agrement": "Aucun", "part_recettes": "0,6 %"}, [
+            f"Association sans agrément EI ou EA (agrément : Aucun) et avec 0,6{NB}% de recettes "
+            f"issues de la production, 50{NB}% au moins attendus"], id="E02-text-with-its-sign"),
         pytest.param({"effectif": 5000}, [
             f"Effectif de 5{NB}000 salariés : le parcours est réservé aux entreprises de moins "
             f"de 5{NB}000 salariés"], id="E03"),
@@ -272,6 +280,13 @@ def test_yes_no_in_any_form_excel_sends(changes, expected):
         ({"forme": "SARL"}, "forme : valeur inconnue « SARL » : choisir parmi Entreprise, "
                             "Association"),
         ({"agrement": "ESUS"}, "agrement : valeur inconnue « ESUS » : choisir parmi Aucun, EI, EA"),
+        # No format reaches a function: 0.6 may be 0.6 % or a cell showing 60 %.
+        ({"forme": "Association", "agrement": "Aucun", "part_recettes": 0.6},
+         "part_recettes : pourcentage ambigu « 0,6 » : 0,6 % ou 60 % ? Saisir 60 pour 60 % "
+         "(ou « 0,6 % » pour 0,6 %)"),
+        ({"forme": "Association", "agrement": "Aucun", "part_recettes": "0,55"},
+         "part_recettes : pourcentage ambigu « 0,55 » : 0,55 % ou 55 % ? Saisir 55 pour 55 % "
+         "(ou « 0,55 % » pour 0,55 %)"),
         ({"part_recettes": 120}, "part_recettes : pourcentage hors limites « 120 » : attendu de 0 "
                                  "à 100"),
         ({"departement": "99"}, "departement : département inconnu « 99 » : attendu un code de 01 "

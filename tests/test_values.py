@@ -23,6 +23,7 @@ from xl_idf.values import (
     read_department,
     read_int,
     read_percent,
+    read_percent_formatted,
     read_postal_code,
     read_siret,
     read_text,
@@ -42,6 +43,7 @@ READERS: list[Callable[[object], Reading[Any]]] = [
     read_amount,
     read_decimal,
     read_percent,
+    read_percent_formatted,
     read_int,
     read_date,
     read_bool,
@@ -50,7 +52,7 @@ READERS: list[Callable[[object], Reading[Any]]] = [
     read_siret,
     form,
 ]
-NUMBER_READERS = [read_amount, read_decimal, read_percent, read_int]
+NUMBER_READERS = [read_amount, read_decimal, read_percent, read_percent_formatted, read_int]
 EXCEL_ERRORS = "#N/A #VALUE! #DIV/0! #REF! #NAME? #NUM! #NULL! #SPILL! #CALC! #GETTING_DATA"
 
 
@@ -422,23 +424,14 @@ def test_read_decimal_rejects(raw: object, quoted: str) -> None:
         ("55%", Decimal("55"), True),
         (f"55,5{NBSP}%", Decimal("55.5"), True),
         ("55", Decimal("55"), True),
-        # Excel stores a cell showing 55 % as 0.55: kept as read, with a question in the note.
-        (0.55, Decimal("0.55"), True),
-        ("0,55", Decimal("0.55"), True),
+        (1.5, Decimal("1.5"), False),
+        # Written with its percent sign, a fraction of one is meant: 0,55 %.
         ("0,55 %", Decimal("0.55"), True),
+        ("0.5%", Decimal("0.5"), True),
     ],
 )
 def test_read_percent(raw: object, value: Decimal, noted: bool) -> None:
     check(read_percent, raw, value, noted)
-
-
-def test_read_percent_asks_about_a_fraction_of_one() -> None:
-    note = read_percent(0.55).note
-    assert note is not None
-    assert "0,55 %" in note
-    assert "55 %" in note.replace("0,55 %", "")
-    # Written with its percent sign, the value was meant: no question.
-    assert "s'agissait-il" not in (read_percent("0,55 %").note or "")
 
 
 @pytest.mark.parametrize(
@@ -447,6 +440,75 @@ def test_read_percent_asks_about_a_fraction_of_one() -> None:
 )
 def test_read_percent_rejects(raw: object, quoted: str) -> None:
     check_rejected(read_percent, raw, quoted)
+
+
+# Without a percentage format, a number strictly between 0 and 1 is 0.6 % or 60 % formatted
+# away (Excel stores a cell showing 60 % as 0.6): refused, asking for the percentage itself.
+@pytest.mark.parametrize(
+    ("raw", "quoted", "asked"),
+    [
+        (0.6, "0,6", "Saisir 60 pour 60 % (ou « 0,6 % » pour 0,6 %)"),
+        (0.55, "0,55", "Saisir 55 pour 55 % (ou « 0,55 % » pour 0,55 %)"),
+        (0.555, "0,555", "Saisir 55,5 pour 55,5 %"),
+        (0.999, "0,999", "Saisir 99,9 pour 99,9 %"),
+        (0.004, "0,004", "Saisir 0,4 pour 0,4 %"),
+        (0.1 + 0.2, "0,3", "Saisir 30 pour 30 %"),
+        (Decimal("0.6"), "0,6", "Saisir 60 pour 60 %"),
+        ("0,6", "0,6", "Saisir 60 pour 60 %"),
+        ("0.6", "0.6", "Saisir 60 pour 60 %"),
+    ],
+)
+def test_read_percent_refuses_a_fraction_of_one_as_ambiguous(
+    raw: object, quoted: str, asked: str
+) -> None:
+    message = check_rejected(read_percent, raw, quoted)
+    assert "pourcentage ambigu" in message
+    assert asked in message
+
+
+# A cell formatted as a percentage holds a fraction: it is read as the percentage it shows.
+@pytest.mark.parametrize(
+    ("raw", "value", "noted"),
+    [
+        (0.6, Decimal("60"), True),
+        (0.55, Decimal("55"), True),
+        (0.555, Decimal("55.5"), True),
+        (0.5, Decimal("50"), True),
+        (0.004, Decimal("0.4"), True),
+        (1, Decimal("100"), True),
+        (1.0, Decimal("100"), True),
+        (0, Decimal("0"), False),
+        (0.1 + 0.2, Decimal("30"), True),
+        (Decimal("0.6"), Decimal("60"), True),
+        # Text shows as typed whatever the format: its own « % » says what it is.
+        ("60 %", Decimal("60"), True),
+        ("0,6 %", Decimal("0.6"), True),
+        ("60", Decimal("60"), True),
+    ],
+)
+def test_read_percent_formatted(raw: object, value: Decimal, noted: bool) -> None:
+    check(read_percent_formatted, raw, value, noted)
+
+
+def test_read_percent_formatted_says_what_the_cell_shows() -> None:
+    assert read_percent_formatted(0.6).note == (
+        "valeur 0,6 d'une cellule au format pourcentage (affichée 60 %), lue 60 %"
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "quoted"),
+    [
+        (60, "6000 %"),  # 60 typed in a percentage cell shows 6000 %
+        (1.5, "150 %"),
+        (-0.1, "-10 %"),
+        ("0,6", "0,6"),  # text without its « % »: as ambiguous as without the format
+        ("abc", "abc"),
+        (True, "VRAI"),
+    ],
+)
+def test_read_percent_formatted_rejects(raw: object, quoted: str) -> None:
+    check_rejected(read_percent_formatted, raw, quoted)
 
 
 @pytest.mark.parametrize(

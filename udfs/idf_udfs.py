@@ -330,7 +330,7 @@ _DOSSIER = {
     "agrement": "Agrément ESS d'une association (Aucun, EI, EA) ; vide pour une entreprise",
     "part_recettes": (
         "Association sans agrément : part des recettes tirées de la production de biens ou de "
-        "services, en points (55 pour 55 %) ; vide sinon"
+        "services, en points (55 pour 55 % ; 0,55 est refusé, ambigu) ; vide sinon"
     ),
     "effectif": (
         "Effectif salarié de l'entreprise, en unités de travail annuel (décimales permises : 249,5)"

@@ -157,10 +157,14 @@ COLUMNS: dict[type[Record], dict[str, Column]] = {
             choices=YES_NO_LIST),
         "agrement_ess": Column(12, "Pour une association : agrément EI, EA, ou Aucun.",
                                choices=APPROVALS),
+        # Not a percentage format: the provider types 60 for 60 %, and a number between 0 and 1
+        # is refused as ambiguous. A cell they format as a percentage themselves holds 0.6 for
+        # 60 %: the reader reads it by its format (workbook.PERCENT_READERS).
         "part_recettes_production": Column(
             13, "Pour une association sans agrément : part des recettes issues de la production, "
-            "en % (ex. 55).", "0.0",
-            check=lambda p: _decimal("0", "100", "Pourcentage entre 0 et 100.")),
+            "en points : saisir 60 pour 60 % (pas 0,6).", "0.0",
+            check=lambda p: _decimal("0", "100",
+                                     "Pourcentage entre 0 et 100 : saisir 60 pour 60 %.")),
         # General, not "0": a head count in annual work units may have decimals (249,5).
         "effectif": Column(
             10, "Effectif salarié en unités de travail annuel (UTA) : décimales permises "

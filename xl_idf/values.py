@@ -157,19 +157,41 @@ def read_decimal(raw: object) -> Reading[Decimal]:
 
 @_edge
 def read_percent(raw: object) -> Reading[Decimal]:
-    """Percent points from 0 to 100: 55, « 55 % », « 55,5 % »."""
+    """Percent points from 0 to 100 in a cell without a percentage format: 55, « 55,5 % »."""
     value = _number(raw, "pourcentage", "55 ou 55 %", _PERCENT_UNIT)
     if not 0 <= value <= 100:
         raise ValueRejected(f"pourcentage hors limites « {_shown(raw)} » : attendu de 0 à 100")
-    notes = [_text_note(raw, "pourcentage", f"{_fr(value)} %")]
-    # A cell formatted as a percentage holds 0.55 when it shows 55 %.
+    # 0.6 may be 0.6 % or 60 % formatted away (a percentage cell stores 60 % as 0.6): nothing
+    # says which, and reading 0.6 % would make an association ineligible (E02). A « % » typed
+    # with the number says what it is.
     if 0 < value < 1 and not (isinstance(raw, str) and "%" in raw):
-        points = _fr((value * 100).normalize())
-        notes.append(
-            f"pourcentage lu {_fr(value)} % : s'agissait-il de {points} % ? Une cellule au format "
-            f"pourcentage affichant {points} % contient {_fr(value)} ; saisir {points}"
+        shown, points = _fr(value), _fr(_tidy(value * 100))
+        raise ValueRejected(
+            f"pourcentage ambigu « {_shown(raw)} » : {shown} % ou {points} % ? Saisir {points} "
+            f"pour {points} % (ou « {shown} % » pour {shown} %)"
         )
-    return Reading(value, _joined(notes))
+    return Reading(value, _text_note(raw, "pourcentage", f"{_fr(value)} %"))
+
+
+@_edge
+def read_percent_formatted(raw: object) -> Reading[Decimal]:
+    """A cell formatted as a percentage: 0.6 (shown 60 %) is 60 percent points."""
+    if isinstance(raw, str):
+        # Text shows as typed, whatever the cell's format: « 60 % » is 60, « 0,6 % » is 0.6.
+        return read_percent(raw)
+    fraction = _number(raw, "pourcentage", "60 %")
+    points = _tidy(fraction * 100)
+    shown = f"{_fr(points)} %"
+    if not 0 <= points <= 100:
+        raise ValueRejected(
+            f"pourcentage hors limites « {shown} » (cellule au format pourcentage) : "
+            "attendu de 0 % à 100 %"
+        )
+    note = (
+        f"valeur {_fr(fraction)} d'une cellule au format pourcentage (affichée {shown}), "
+        f"lue {shown}"
+    )
+    return Reading(points, None if points == fraction else note)
 
 
 @_edge
@@ -396,6 +418,11 @@ def _text_note(raw: object, noun: str, read_as: str) -> str | None:
 
 def _joined(notes: list[str | None]) -> str | None:
     return " ; ".join(note for note in notes if note) or None
+
+
+def _tidy(value: Decimal) -> Decimal:
+    """A computed number without trailing zeros or exponent: 60.0 is 60, 55.50 is 55.5."""
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
 def _plain(value: Decimal) -> str:
