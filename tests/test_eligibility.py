@@ -120,7 +120,12 @@ CASES = [
         [],
     ),
     ("E09 provider Opéo-Socodit", {"prestataire": "Opéo Socodit"}, Eligibility.ELIGIBLE, []),
+    ("E09 provider Top-Tech", {"prestataire": "Top-Tech"}, Eligibility.ELIGIBLE, []),
+    ("E09 provider toptech", {"prestataire": "toptech"}, Eligibility.ELIGIBLE, []),
+    ("E09 provider alias", {"prestataire": "AFNOR Certification"}, Eligibility.ELIGIBLE, []),
+    ("E09 provider legal form", {"prestataire": "TOPTECH SAS"}, Eligibility.ELIGIBLE, []),
     ("E09 unreferenced provider", {"prestataire": "McKinsey"}, Eligibility.INELIGIBLE, ["E09"]),
+    ("E09 provider misspelt", {"prestataire": "Toptek"}, Eligibility.INELIGIBLE, ["E09"]),
     (
         "missing department is incomplete, not ineligible",
         {"departement": None},
@@ -214,6 +219,28 @@ def test_reasons_are_the_error_messages(params):
 def test_a_head_count_with_decimals_is_written_french_style(params, effectif, code, message):
     (found,) = assess_eligibility(a_dossier(effectif=effectif), params).findings
     assert (found.code, found.cell, found.message) == (code, "I7", message)
+
+
+PROVIDERS = "AFNOR, AGILEA, ALTRAN, CYLAD, IN EXTENSO INNOVATION CROISSANCE, OPEO SOCODIT, TOPTECH"
+
+
+@pytest.mark.parametrize(
+    ("written", "asked"),
+    [
+        ("Toptek", " ; vouliez-vous dire « TOPTECH » ?"),
+        ("Cylad Consulting", " ; vouliez-vous dire « CYLAD » ?"),
+        ("Afnor Certif", " ; vouliez-vous dire « AFNOR Certification » ?"),
+        ("McKinsey", ""),
+    ],
+)
+def test_e09_suggests_the_closest_referenced_name(params, written, asked):
+    (found,) = assess_eligibility(a_dossier(prestataire=written), params).findings
+    assert (found.code, found.cell, found.message) == (
+        "E09",
+        "P7",
+        f"Prestataire « {written} » non référencé par la Région (prestataires référencés : "
+        f"{PROVIDERS}){asked}",
+    )
 
 
 def test_missing_value_says_which_column(params):

@@ -173,7 +173,9 @@ def test_headers_locked_inputs_unlocked_rows_can_be_added(book):
 def test_instructions_state_the_programme_figures(book):
     text = "\n".join(str(c.value) for c in book["Instructions"]["A"] if c.value)
     for expected in ("1\u00a0200,00\u00a0€", "36\u00a0000,00\u00a0€", "AFNOR", "TOPTECH",
-                     "31/12/2022", "xl-idf validate", "70\u00a0%"):  # fmt: skip
+                     "31/12/2022", "xl-idf validate", "70\u00a0%",
+                     "AFNOR (ou : AFNOR Certification, Association française de normalisation)",
+                     "forme juridique (SA, SAS, SASU, SARL, EURL, SNC, SCA, SCOP)"):  # fmt: skip
         assert expected in text
 
 
@@ -218,3 +220,5 @@ def test_template_follows_another_programme(tmp_path):
     assert _list_values(saved, dropdown.formula1) == list(params.providers)
     text = "\n".join(str(c.value) for c in saved["Instructions"]["A"] if c.value)
     assert "950,33\u00a0€" in text
+    assert "KERVADEC & ASSOCIÉS (ou : Cabinet Kervadec)" in text
+    assert "forme juridique (SKB, S.B.L.)" in text

@@ -232,6 +232,12 @@ PROVIDERS = "AFNOR, AGILEA, ALTRAN, CYLAD, IN EXTENSO INNOVATION CROISSANCE, OPE
             f"{PROVIDERS})"], id="E09"),
         pytest.param({"prestataire": "  in extenso innovation croissance "}, [],
                      id="provider-case-and-spaces"),
+        pytest.param({"prestataire": "Top-Tech"}, [], id="provider-hyphen"),
+        pytest.param({"prestataire": "AFNOR Certification"}, [], id="provider-alias"),
+        pytest.param({"prestataire": "toptech sarl"}, [], id="provider-legal-form"),
+        pytest.param({"prestataire": "Toptek"}, [
+            f"Prestataire « Toptek » non référencé par la Région (prestataires référencés : "
+            f"{PROVIDERS}) ; vouliez-vous dire « TOPTECH » ?"], id="E09-with-a-suggestion"),
     ],
 )  # fmt: skip
 def test_eligibility_and_its_reasons(changes, reasons, programme):
@@ -364,7 +370,11 @@ def test_depense_plafonnee(montant_ht, jours, expected):
         ({"date_prestation": datetime(2022, 12, 31)}, 6000.0),
         ({"date_prestation": 44926}, 6000.0),  # 31/12/2022 as Office.js sends it
         # Excluded by a rule of the programme: the line counts for nothing.
+        ({"prestataire": "Top-Tech"}, 6000.0),
+        ({"prestataire": "AFNOR Certification"}, 6000.0),  # an alias of AFNOR
+        ({"prestataire": "Cylad SAS"}, 6000.0),  # a legal form after the name
         ({"prestataire": "Sud Conseil"}, 0.0),  # X01
+        ({"prestataire": "Toptek"}, 0.0),  # X01, however close
         ({"date_prestation": "01/01/2023"}, 0.0),  # X03
         ({"date_prestation": 44927}, 0.0),  # X03, 01/01/2023 as a serial number
         ({"departement": "75"}, 0.0),  # X04
@@ -513,6 +523,7 @@ def s07(prior: str, part: str, total: str, ceiling: str, period: str) -> str:
 
 
 OLD_PERIOD = "3 exercices fiscaux (règlement (UE) n° 1407/2013)"
+ALIASES = "AFNOR : AFNOR Certification, Association française de normalisation"
 NEW_PERIOD = "3 années glissantes (règlement (UE) 2023/2831)"
 
 
@@ -583,6 +594,9 @@ def test_minimis_refuses_what_it_cannot_decide(changes, message):
         ("period_start", date(2020, 1, 1)), ("fin_programme", date(2022, 12, 31)),
         ("last_expense_date", date(2022, 12, 31)),
         ("providers", PROVIDERS), ("region_departments", REGION), ("agrements_ess", "EI, EA"),
+        ("provider_aliases", ALIASES), ("alias_prestataires", ALIASES),
+        ("legal_forms", "SA, SAS, SASU, SARL, EURL, SNC, SCA, SCOP"),
+        ("formes_juridiques", "SA, SAS, SASU, SARL, EURL, SNC, SCA, SCOP"),
         ("region_name", "Occitanie"), (None, ""),
     ],
 )  # fmt: skip
@@ -733,7 +747,7 @@ def test_no_input_makes_a_function_raise(name, data):
 PURE_CORE = {"xl_idf", "xl_idf.catalogue", "xl_idf.de_minimis", "xl_idf.dossier",
              "xl_idf.eligibility", "xl_idf.errors", "xl_idf.expenses", "xl_idf.findings",
              "xl_idf.french", "xl_idf.money", "xl_idf.payments", "xl_idf.programme",
-             "xl_idf.records", "xl_idf.subsidy", "xl_idf.values"}  # fmt: skip
+             "xl_idf.providers", "xl_idf.records", "xl_idf.subsidy", "xl_idf.values"}  # fmt: skip
 
 
 def test_the_module_imports_only_xlwings_the_pure_core_and_the_standard_library():

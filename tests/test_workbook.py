@@ -275,6 +275,51 @@ def test_is_percent_format(code, percent):
     assert is_percent_format(code) is percent
 
 
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("AFNOR", "AFNOR"),
+        ("Afnor", "AFNOR"),
+        ("Top-Tech", "TOPTECH"),
+        ("top tech sas", "TOPTECH"),
+        ("AFNOR Certification", "AFNOR"),
+        ("Toptek", "Toptek"),  # unreferenced: kept as written, for E09 and X01
+    ],
+)
+def test_provider_cells_read_as_the_referenced_name(programme, params, tmp_path, written, read):
+    book = build_template(programme)
+    append_rows(book, Dossier, [{**DOSSIER, "prestataire": written}])
+    append_rows(book, ExpenseLine, [{**LINE, "prestataire": written}])
+    path = tmp_path / "prestataire.xlsx"
+    book.save(path)
+    content = read_workbook(path, params)
+    note = f"Prestataire : prestataire saisi « {written} », lu {read}"
+    assert [(f.code, f.sheet, f.cell, f.message) for f in content.findings] == (
+        []
+        if read == written
+        else [("F05", "Dossiers", "P2", note), ("F05", "Prestations", "C2", note)]
+    )
+    assert (content.dossiers[0].prestataire, content.lines[0].prestataire) == (read, read)
+
+
+def test_an_unreferenced_provider_is_refused_with_a_suggestion(programme, params, tmp_path):
+    book = build_template(programme)
+    append_rows(book, Dossier, [{**DOSSIER, "prestataire": "Toptek"}])
+    append_rows(book, ExpenseLine, [{**LINE, "prestataire": "Toptek"}])
+    path = tmp_path / "toptek.xlsx"
+    book.save(path)
+    content = read_workbook(path, params)
+    result = assess_quarter(content.dossiers, content.lines, content.payments, programme)
+    found = {f.code: (f.cell, f.message) for f in result.findings if f.code in ("E09", "X01")}
+    assert found["E09"][0] == "P2"
+    assert found["E09"][1].endswith(") ; vouliez-vous dire « TOPTECH » ?")
+    assert found["X01"] == (
+        "C2",
+        "Facture du prestataire « Toptek », non référencé par la Région : ligne exclue ; "
+        "vouliez-vous dire « TOPTECH » ?",
+    )
+
+
 def test_rows_below_a_table_that_was_not_extended(programme, params, tmp_path):
     book = build_template(programme)
     append_rows(book, Dossier, [DOSSIER, {**DOSSIER, "numero": "IDF-0043"}])

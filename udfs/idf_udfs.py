@@ -90,6 +90,8 @@ FRENCH_NAMES: dict[str, str] = {
     "agrements_ess": "ess_approvals",
     "part_min_recettes_production": "ess_min_production_revenue_share",
     "prestataires": "providers",
+    "alias_prestataires": "provider_aliases",
+    "formes_juridiques": "legal_forms",
     "plafond_journalier": "daily_cap",
     "plafond_parcours": "total_cap",
     "jours_max_phase1": "phase1_max_days",
@@ -680,16 +682,16 @@ def IDF_PARAMETRE(nom: Any) -> list[list[Any]]:
                 f"paramètre inconnu « {nom} » : noms valides {', '.join(programme.parameters)} "
                 f"(ou en français {', '.join(FRENCH_NAMES)})"
             )
-        value = getattr(_reference(programme), FRENCH_NAMES.get(found, found))
-        return [_excel(value)]
+        name = FRENCH_NAMES.get(found, found)
+        return [_excel(getattr(_reference(programme), name), programme.parameters[name].unit)]
 
     return _rows([_Arg("nom", nom, read_text)], parameter)
 
 
-def _excel(value: object) -> Any:
+def _excel(value: object, unit: str) -> Any:
     """A parameter's value as a cell holds it: a number, a date, or text (a list joined)."""
     if isinstance(value, Decimal | int):
         return float(value)  # a rate stays a fraction, 0.5: a cell formatted % shows 50 %
     if isinstance(value, tuple):
-        return ", ".join(value)
+        return french.parameter(value, unit)
     return value  # a date (an Excel date) or a text

@@ -126,9 +126,9 @@ RULES: tuple[Rule, ...] = (
         "Prestataire non référencé",
         "[§Au près de quel organisme] « parmi les cabinets référencés ci-dessous »",
         "Prestataire « {found} » non référencé par la Région (prestataires référencés : "
-        "{expected})",
+        "{expected}){suggestion}",
         blocking=True,
-        parameters=("providers",),
+        parameters=("providers", "provider_aliases", "legal_forms"),
     ),
     Rule(
         "E10",
@@ -161,8 +161,9 @@ RULES: tuple[Rule, ...] = (
         "Prestation d'un prestataire non référencé",
         "[§Dépenses concernées] « réalisées par […] un prestataire référencé par la Région, "
         "facturées par un prestataire référencé »",
-        "Facture du prestataire « {found} », non référencé par la Région : ligne exclue",
-        parameters=("providers",),
+        "Facture du prestataire « {found} », non référencé par la Région : ligne "
+        "exclue{suggestion}",
+        parameters=("providers", "provider_aliases", "legal_forms"),
     ),
     Rule(
         "X02",

@@ -18,9 +18,9 @@ from xl_idf.findings import Finding
 from xl_idf.money import ZERO
 from xl_idf.payments import Schedule, check_recorded, recorded_payments, schedule_payments
 from xl_idf.programme import Parameters, Programme
+from xl_idf.providers import match_provider
 from xl_idf.records import Dossier, ExpenseLine, Payment, PaymentType
 from xl_idf.subsidy import Subsidy, compute_subsidy, phase_bases
-from xl_idf.values import match_name
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def assess_dossier(
     else:
         status = Eligibility.ELIGIBLE
 
-    provider = match_name(dossier.prestataire, params.providers)
+    provider = match_provider(dossier.prestataire, params)
     line_results = tuple(_assess_line(line, params, provider) for line in lines)
     payment_list = list(payments)
     recorded = recorded_payments(payment_list)

@@ -17,6 +17,7 @@ from xl_idf import french
 from xl_idf.catalogue import finding
 from xl_idf.findings import Finding, Severity
 from xl_idf.programme import Parameters
+from xl_idf.providers import match_provider, suggestion
 from xl_idf.records import NO_APPROVAL, Dossier, LegalForm
 from xl_idf.values import fold, match_name
 
@@ -164,7 +165,7 @@ def assess_eligibility(dossier: Dossier, params: Parameters) -> EligibilityResul
                 )
             )
 
-    if not unknown("prestataire") and match_name(dossier.prestataire, params.providers) is None:
+    if not unknown("prestataire") and match_provider(dossier.prestataire, params) is None:
         found.append(
             finding(
                 "E09",
@@ -172,6 +173,7 @@ def assess_eligibility(dossier: Dossier, params: Parameters) -> EligibilityResul
                 num,
                 found=str(dossier.prestataire),
                 expected=french.listing(params.providers),
+                suggestion=suggestion(str(dossier.prestataire), params),
             )
         )
 

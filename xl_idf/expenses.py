@@ -15,8 +15,9 @@ from xl_idf.catalogue import finding
 from xl_idf.findings import Finding, Severity
 from xl_idf.money import ZERO, cents_down
 from xl_idf.programme import Parameters
+from xl_idf.providers import match_provider, name_key, suggestion
 from xl_idf.records import ExpenseLine
-from xl_idf.values import fold, match_name
+from xl_idf.values import fold
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ def capped_amount(montant_ht: Decimal, jours: Decimal, params: Parameters) -> De
 def assess_line(
     line: ExpenseLine, params: Parameters, dossier_provider: str | None = None
 ) -> LineResult:
-    """X01-X05, X08-X10 on one line; `dossier_provider` is the provider of its dossier."""
+    """X01-X05, X08-X10 on one line; `dossier_provider` is its dossier's referenced provider."""
     found: list[Finding] = []
     num = line.dossier
 
@@ -91,10 +92,18 @@ def assess_line(
                 )
 
     if not blank("prestataire"):
-        provider = match_name(line.prestataire, params.providers)
+        provider = match_provider(line.prestataire, params)
         if provider is None:
-            found.append(finding("X01", line.at("prestataire"), num, found=str(line.prestataire)))
-        elif dossier_provider is not None and fold(provider) != fold(dossier_provider):
+            found.append(
+                finding(
+                    "X01",
+                    line.at("prestataire"),
+                    num,
+                    found=str(line.prestataire),
+                    suggestion=suggestion(str(line.prestataire), params),
+                )
+            )
+        elif dossier_provider is not None and provider != dossier_provider:
             found.append(
                 finding(
                     "X08",
@@ -182,7 +191,8 @@ def screen_lines(lines: Iterable[ExpenseLine], dossier_numbers: Iterable[str]) -
             found.append(finding("X06", line.at("dossier"), line.dossier, found=line.dossier))
             continue
         if line.prestataire is not None and line.numero_facture is not None:
-            key = (fold(line.prestataire), fold(line.numero_facture))
+            # An invoice is its provider's, however spelled (Top-Tech, TOPTECH), and its number.
+            key = (name_key(line.prestataire), fold(line.numero_facture))
             first = seen.setdefault(key, line)
             if first is not line:
                 found.append(

@@ -346,6 +346,7 @@ _INSTRUCTION_LINE = 110  # characters that fit on one line of the instructions' 
 def _instructions(sheet: Worksheet, programme: Programme, p: Parameters) -> None:
     """The French instructions, with the programme's own figures."""
     cap, total = french.eur(p.daily_cap), french.eur(p.total_cap)
+    aliases = dict(p.provider_aliases)
     lines: list[tuple[str, str]] = [
         ("title", TEMPLATE_TITLE),
         ("", f"{programme.title} — modèle version {TEMPLATE_VERSION}"),
@@ -384,7 +385,10 @@ def _instructions(sheet: Worksheet, programme: Programme, p: Parameters) -> None
              f"{french.eur(p.de_minimis_ceiling)} sur {p.de_minimis_period}."),
         ("", ""),
         ("head", "Prestataires référencés"),
-        *(("", name) for name in p.providers),
+        *(("", name + (f" (ou : {french.listing(aliases[name])})" if name in aliases else ""))
+          for name in p.providers),
+        ("", f"Un nom peut être suivi de sa forme juridique ({french.listing(p.legal_forms)}) ; "
+             "majuscules, accents, espaces, tirets et apostrophes ne comptent pas."),
         ("", ""),
         ("head", "À la réception"),
         ("", "La Région contrôle le classeur avec « xl-idf validate » : chaque problème est "

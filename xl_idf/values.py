@@ -88,7 +88,10 @@ def is_blank(raw: object) -> bool:
 
 @lru_cache(maxsize=4096)
 def fold(text: str) -> str:
-    """The key two spellings of a name share when they differ only by case, accents or spacing."""
+    """The key of a text ignoring case, accents and spacing; hyphens and apostrophes are spaces."""
+    # Words stay apart, for what is keyed by fold: header labels, sheet names, list choices and
+    # invoice numbers (X07, C01), where F-1-17 and F-11-7 are two invoices. Provider names drop
+    # the spaces too (providers.name_key: Top-Tech is TOPTECH).
     # Cached: the same provider names and list values are folded again on every row.
     # Case folding then compatibility decomposition, twice, so that folding a key changes nothing.
     text = unicodedata.normalize("NFD", text)

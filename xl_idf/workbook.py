@@ -19,7 +19,7 @@ from xml.etree import ElementTree
 
 from python_calamine import CalamineError, CalamineWorkbook
 
-from xl_idf import values
+from xl_idf import providers, values
 from xl_idf.catalogue import finding
 from xl_idf.errors import ValueRejected, XlIdfError
 from xl_idf.findings import Finding, Location
@@ -83,6 +83,9 @@ def field_readers(params: Parameters) -> dict[type[Record], dict[str, Reader]]:
         got = values.read_choice(raw, ("1", "2"))
         return values.Reading(None if got.value is None else int(got.value), got.note)
 
+    def provider(raw: object) -> values.Reading[str]:
+        return providers.read_provider(raw, params)
+
     text, amount, days = values.read_text, values.read_amount, values.read_decimal
     return {
         Dossier: {
@@ -94,12 +97,12 @@ def field_readers(params: Parameters) -> dict[type[Record], dict[str, Reader]]:
             "duree_premier_bilan": values.read_int, "departement": values.read_department,
             "code_postal": values.read_postal_code, "en_difficulte": values.read_bool,
             "a_jour_fiscal_social": values.read_bool, "fonds_propres": amount,
-            "prestataire": text, "date_depot": values.read_date, "aides_minimis_3_ans": amount,
+            "prestataire": provider, "date_depot": values.read_date, "aides_minimis_3_ans": amount,
             "attestation_minimis": values.read_bool, "jours_p1": days, "montant_p1": amount,
             "jours_p2": days, "montant_p2": amount,
         },
         ExpenseLine: {
-            "dossier": text, "phase": phase, "prestataire": text, "numero_facture": text,
+            "dossier": text, "phase": phase, "prestataire": provider, "numero_facture": text,
             "date_prestation": values.read_date, "date_facture": values.read_date,
             "jours": days, "montant_ht": amount,
             "departement_prestation": values.read_department,
@@ -326,11 +329,9 @@ def _formulas_without_value(path: Path) -> dict[str, frozenset[str]]:
 
 
 def _percent_cells(path: Path, sheet: str, column: str) -> frozenset[str]:
-    """The cells of `column` in `sheet` whose number format shows a percentage.
-
-    python-calamine gives values without their formats, so the styles and the sheet's XML are
-    read here: linear, bounded like the formula scan, and only for the one column asked.
-    """
+    """The cells of `column` in `sheet` whose number format shows a percentage."""
+    # python-calamine gives values without their formats, so the styles and the sheet's XML are
+    # read here: linear, bounded like the formula scan, and only for the one column asked.
     try:
         with zipfile.ZipFile(path) as archive:
             styles = _percent_styles(archive)
