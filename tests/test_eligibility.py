@@ -30,6 +30,15 @@ ENTREPRISE, ASSOCIATION = LegalForm.ENTREPRISE, LegalForm.ASSOCIATION
         (4999, Category.ETI),
         (5000, Category.NON_ELIGIBLE),
         (12000, Category.NON_ELIGIBLE),
+        # Staff in annual work units (UTA): a head count with decimals, compared as it is.
+        (Decimal("0.5"), Category.PME),
+        (Decimal("249.5"), Category.PME),
+        (Decimal("249.99"), Category.PME),
+        (Decimal("250.0"), Category.ETI),
+        (Decimal("250.5"), Category.ETI),
+        (Decimal("4999.99"), Category.ETI),
+        (Decimal("5000.00"), Category.NON_ELIGIBLE),
+        (Decimal("5000.01"), Category.NON_ELIGIBLE),
     ],
 )
 def test_category_follows_the_size_thresholds(params, effectif, expected):
@@ -111,7 +120,12 @@ CASES = [
         [],
     ),
     ("E09 provider Opéo-Socodit", {"prestataire": "Opéo Socodit"}, Eligibility.ELIGIBLE, []),
+    ("E09 provider Top-Tech", {"prestataire": "Top-Tech"}, Eligibility.ELIGIBLE, []),
+    ("E09 provider toptech", {"prestataire": "toptech"}, Eligibility.ELIGIBLE, []),
+    ("E09 provider alias", {"prestataire": "AFNOR Certification"}, Eligibility.ELIGIBLE, []),
+    ("E09 provider legal form", {"prestataire": "TOPTECH SAS"}, Eligibility.ELIGIBLE, []),
     ("E09 unreferenced provider", {"prestataire": "McKinsey"}, Eligibility.INELIGIBLE, ["E09"]),
+    ("E09 provider misspelt", {"prestataire": "Toptek"}, Eligibility.INELIGIBLE, ["E09"]),
     (
         "missing department is incomplete, not ineligible",
         {"departement": None},
@@ -131,6 +145,19 @@ CASES = [
         [],
     ),
     ("negative head count is a typing error", {"effectif": -3}, Eligibility.INCOMPLETE, ["F04"]),
+    (
+        "negative head count in annual work units",
+        {"effectif": Decimal("-0.5")},
+        Eligibility.INCOMPLETE,
+        ["F04"],
+    ),
+    ("E03 249.5 work units is a PME", {"effectif": Decimal("249.5")}, Eligibility.ELIGIBLE, []),
+    (
+        "E03 5,000.5 annual work units",
+        {"effectif": Decimal("5000.5")},
+        Eligibility.INELIGIBLE,
+        ["E03"],
+    ),
     (
         "several reasons at once",
         {"activite_industrielle": False, "en_difficulte": True},
@@ -171,6 +198,50 @@ def test_reasons_are_the_error_messages(params):
         "Premier bilan de 6 mois : 12 mois minimum",
     )
     assert assess_eligibility(a_dossier(), params).reasons == ()
+
+
+@pytest.mark.parametrize(
+    ("effectif", "code", "message"),
+    [
+        (
+            Decimal("5000.5"),
+            "E03",
+            "Effectif de 5\u00a0000,5 salariés : le parcours est réservé aux entreprises de moins "
+            "de 5\u00a0000 salariés",
+        ),
+        (
+            Decimal("-0.5"),
+            "F04",
+            "Effectif : valeur négative -0,5, une valeur positive ou nulle attendue ; "
+            "dossier incomplet",
+        ),
+    ],
+)
+def test_a_head_count_with_decimals_is_written_french_style(params, effectif, code, message):
+    (found,) = assess_eligibility(a_dossier(effectif=effectif), params).findings
+    assert (found.code, found.cell, found.message) == (code, "I7", message)
+
+
+PROVIDERS = "AFNOR, AGILEA, ALTRAN, CYLAD, IN EXTENSO INNOVATION CROISSANCE, OPEO SOCODIT, TOPTECH"
+
+
+@pytest.mark.parametrize(
+    ("written", "asked"),
+    [
+        ("Toptek", " ; vouliez-vous dire « TOPTECH » ?"),
+        ("Cylad Consulting", " ; vouliez-vous dire « CYLAD » ?"),
+        ("Afnor Certif", " ; vouliez-vous dire « AFNOR Certification » ?"),
+        ("McKinsey", ""),
+    ],
+)
+def test_e09_suggests_the_closest_referenced_name(params, written, asked):
+    (found,) = assess_eligibility(a_dossier(prestataire=written), params).findings
+    assert (found.code, found.cell, found.message) == (
+        "E09",
+        "P7",
+        f"Prestataire « {written} » non référencé par la Région (prestataires référencés : "
+        f"{PROVIDERS}){asked}",
+    )
 
 
 def test_missing_value_says_which_column(params):

@@ -36,6 +36,15 @@ LINES = [
     ("X02 capped line is not excluded", {"montant_ht": D("7000.00")}, ["X02"], False, "6000.00"),
     ("X01 unreferenced provider", {"prestataire": "Cabinet Dupont"}, ["X01"], True, "0.00"),
     ("X01 referenced provider in other spelling", {"prestataire": "afnor "}, [], False, "6000.00"),
+    ("X01 referenced provider Top-Tech", {"prestataire": "Top-Tech"}, [], False, "6000.00"),
+    (
+        "X01 referenced provider's alias",
+        {"prestataire": "AFNOR Certification"},
+        [],
+        False,
+        "6000.00",
+    ),
+    ("X01 referenced provider and legal form", {"prestataire": "Cylad SARL"}, [], False, "6000.00"),
     ("X03 service on the last day", {"date_prestation": date(2022, 12, 31)}, [], False, "6000.00"),
     (
         "X03 service the day after",
@@ -113,6 +122,29 @@ def test_x08_provider_differs_from_the_dossier(params):
     assert codes(same.findings) == []
 
 
+@pytest.mark.parametrize(
+    ("written", "x08"),
+    [("AFNOR Certification", False), ("afnor sa", False), ("Top-Tech", True),
+     ("TOPTECH SAS", True)],
+)  # fmt: skip
+def test_x08_compares_the_referenced_providers(params, written, x08):
+    result = assess_line(a_line(prestataire=written), params, dossier_provider="AFNOR")
+    assert codes(result.findings) == (["X08"] if x08 else [])
+
+
+@pytest.mark.parametrize(
+    ("written", "asked"),
+    [("Toptek", " ; vouliez-vous dire « TOPTECH » ?"), ("Cabinet Dupont", "")],
+)
+def test_x01_suggests_the_closest_referenced_name(params, written, asked):
+    (found,) = assess_line(a_line(prestataire=written), params).findings
+    assert (found.code, found.cell, found.message) == (
+        "X01",
+        "C5",
+        f"Facture du prestataire « {written} », non référencé par la Région : ligne exclue{asked}",
+    )
+
+
 def test_x02_message_gives_the_figures(params):
     (found,) = assess_line(a_line(montant_ht=D("16250.00"), jours=D("12.5")), params).findings
     assert (found.cell, found.message) == (
@@ -139,3 +171,23 @@ def test_x07_only_a_line_that_counts_holds_its_invoice_number(params):
         "Facture n° F-2022-001 du prestataire « Afnor » déjà saisie en Prestations!D5 : "
         "doublon exclu"
     )
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "duplicate"),
+    [
+        # One provider however spelled: the same invoice twice.
+        (("TOPTECH", "F-17"), ("Top-Tech", "F-17"), True),
+        (("TOPTECH", "F-17"), ("top tech", "f 17"), True),
+        # Invoice numbers keep their words apart: F-1-17 and F-11-7 are two invoices.
+        (("TOPTECH", "F-1-17"), ("TOPTECH", "F-11-7"), False),
+        (("TOPTECH", "F-17"), ("CYLAD", "F-17"), False),
+    ],
+)
+def test_x07_keys_an_invoice_by_provider_and_number(params, first, second, duplicate):
+    lines = [
+        a_line(row=5, prestataire=first[0], numero_facture=first[1]),
+        a_line(row=6, prestataire=second[0], numero_facture=second[1]),
+    ]
+    marked = mark_duplicates([assess_line(line, params) for line in lines], params, {})
+    assert codes(f for r in marked for f in r.findings) == (["X07"] if duplicate else [])

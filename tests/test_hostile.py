@@ -402,7 +402,10 @@ def test_a_directory_named_like_a_workbook(programme: Programme, tmp_path: Path)
     run = run_cli(["validate", str(folder)], tmp_path)
     assert_quiet(run)
     assert run.code == 2
-    assert f"« {folder} » : aucun classeur .xlsx ou .xlsm dans ce dossier" in run.stderr
+    assert (
+        f"« {folder} » : aucun classeur .xlsx ou .xlsm à contrôler dans ce dossier "
+        "(sans ses sous-dossiers)"
+    ) in run.stderr
     report = validation.validate([folder], programme)
     (entry,) = report.files
     assert entry.status.value == "unreadable"

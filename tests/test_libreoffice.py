@@ -75,3 +75,19 @@ def test_libreoffice_computes_a_formula_the_reader_could_not(programme, params, 
     (computed,) = convert([path], tmp_path / "out")
     (dossier,) = read_workbook(computed, params).dossiers
     assert str(dossier.montant_p1) == "5000.00"
+
+
+@pytest.mark.parametrize("number_format", ["0%", "0.00 %"])
+def test_a_percentage_cell_reads_the_same_after_libreoffice(
+    programme, params, tmp_path, number_format
+):
+    book = build_template(programme)
+    append_rows(book, Dossier, [{"numero": "IDF-0001", "part_recettes_production": 0.6}])
+    book["Dossiers"]["H2"].number_format = number_format
+    path = tmp_path / "part.xlsx"
+    book.save(path)
+    (resaved,) = convert([path], tmp_path / "out")
+    for saved in (path, resaved):
+        content = read_workbook(saved, params)
+        assert content.dossiers[0].part_recettes_production == 60
+        assert [(f.code, f.cell) for f in content.findings] == [("F05", "H2")]

@@ -6,7 +6,9 @@ value below is computed by hand from the made-up figures (noted "MU" in the comm
     departments 22 29 35 56 · filing 01/03/2030 .. 30/06/2031 · last expense 30/09/2031
     PME < 100 · ETI < 1,000 · first balance sheet >= 18 months · NAF divisions 05-09
     ESS: agrément SIAE or ESAT, or >= 60 % of revenue from production
-    providers KERVADEC & ASSOCIÉS, CONSEIL ARMOR INDUSTRIE, Brest Méthodes Lean
+    providers KERVADEC & ASSOCIÉS, CONSEIL ARMOR INDUSTRIE, Brest Méthodes Lean; aliases
+    Cabinet Kervadec (KERVADEC & ASSOCIÉS), Armor Industrie Conseil Bretagne and C.A.I.
+    (CONSEIL ARMOR INDUSTRIE); legal forms SKB and S.B.L.
     daily cap 950.33 · total cap 16,000.05 · phase 1: 4 days at 80 % · phase 2: 15 days at 45 %
     minimum 3 days · advance 65 % · de minimis ceiling 100,000.01 from 01/01/2030,
     150,000.03 from 01/01/2031
@@ -178,6 +180,17 @@ ASSOCIATION = {"forme_juridique": LegalForm.ASSOCIATION, "activite_industrielle"
             {"prestataire": "Conseil Armor Industrie"}, ELIGIBLE, [], id="provider-other-case"
         ),
         pytest.param({"prestataire": "AFNOR"}, INELIGIBLE, ["E09"], id="Occitanie-provider"),
+        pytest.param({"prestataire": "Brest-Methodes-Lean"}, ELIGIBLE, [], id="provider-hyphens"),
+        pytest.param({"prestataire": "cabinet kervadec"}, ELIGIBLE, [], id="MU-alias"),
+        pytest.param({"prestataire": "CAI"}, ELIGIBLE, [], id="MU-alias-dots-dropped"),
+        pytest.param({"prestataire": "Cabinet Kervadec SKB"}, ELIGIBLE, [], id="MU-legal-form"),
+        pytest.param({"prestataire": "Brest Méthodes Lean SBL"}, ELIGIBLE, [], id="MU-form-SBL"),
+        pytest.param(
+            {"prestataire": "Brest Méthodes Lean SAS"}, INELIGIBLE, ["E09"], id="SAS-Occitanie"
+        ),
+        pytest.param(
+            {"prestataire": "AFNOR Certification"}, INELIGIBLE, ["E09"], id="Occitanie-alias"
+        ),
         pytest.param({"code_naf": "24.51Z"}, ELIGIBLE, ["E10"], id="NAF-24-outside-05-09"),
         pytest.param({"code_naf": "07.29Z"}, ELIGIBLE, [], id="NAF-07-inside"),
         pytest.param({**ASSOCIATION, "agrement_ess": "SIAE"}, ELIGIBLE, [], id="association-SIAE"),
@@ -221,6 +234,23 @@ def test_eligibility_follows_the_file(
     assert (result.eligibility, [c for c in codes(result.findings) if c[0] == "E"]) == (
         status,
         e_codes,
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "asked"),
+    [
+        pytest.param("Kervadek & Associés", "KERVADEC & ASSOCIÉS", id="misspelt-name"),
+        pytest.param("Cabinet Kervadek", "Cabinet Kervadec", id="misspelt-alias"),
+        pytest.param("Brest Méthodes", "Brest Méthodes Lean", id="name-begun"),
+        pytest.param("TOPTEK", None, id="Occitanie-provider-misspelt"),
+    ],
+)
+def test_the_suggestion_follows_the_file(written: str, asked: str | None, mu: Parameters) -> None:
+    (found,) = assess_line(mu_line(prestataire=written), mu).findings
+    end = f" ; vouliez-vous dire « {asked} » ?" if asked else ""
+    assert found.message == (
+        f"Facture du prestataire « {written} », non référencé par la Région : ligne exclue{end}"
     )
 
 
@@ -301,6 +331,14 @@ def test_daily_cap_on_a_line(amount: str, days: str, expected: str, mu: Paramete
         pytest.param({"departement_prestation": "56"}, False, "3801.32", [], id="in-56"),
         pytest.param({"departement_prestation": "31"}, True, "0", ["X04"], id="X04-in-31"),
         pytest.param({"prestataire": "AFNOR"}, True, "0", ["X01"], id="X01-Occitanie-provider"),
+        pytest.param(
+            {"prestataire": "Armor Industrie Conseil Bretagne"},
+            False,
+            "3801.32",
+            [],
+            id="MU-alias",
+        ),
+        pytest.param({"prestataire": "TOPTECH SAS"}, True, "0", ["X01"], id="X01-Occitanie-form"),
         pytest.param(
             {"prestataire": "brest methodes lean"}, False, "3801.32", [], id="MU-provider-folded"
         ),

@@ -16,9 +16,10 @@ What counts as a figure, and why (the aim: catch `cap = 1200`, not flag every or
   (the fraction 1) is left out for the same reason.
 - dates: the year of every date of the file, as a number and as text (2020, 2022, 2014, 2024),
   and the whole date as ISO and French text ("2022-12-31", "31/12/2022").
-- lists and texts: every department code ("09", "31"), provider and approval name, the region's
-  name: whole strings only (a message may well contain "31" inside a sentence). NAF divisions are
-  left out: "10" to "33" are also postal prefixes ("20" for Corsica) and would flag ordinary code.
+- lists and texts: every department code ("09", "31"), provider name and alias, legal form,
+  approval name, the region's name: whole strings only (a message may well contain "31" inside
+  a sentence). NAF divisions are left out: "10" to "33" are also postal prefixes ("20" for
+  Corsica) and would flag ordinary code.
 
 A second check reads inside the texts: a figure followed by its unit ("5 jours", "1 200 €",
 "70 %") in a message or a title states the Occitanie figure under every programme.
@@ -154,6 +155,11 @@ def _add_value(figures: Figures, name: str, unit: str, value: object) -> None:
         assert isinstance(value, tuple)
         for item in value:
             figures.add_strings([item], f"{name} contient {item!r}")
+    elif unit == "aliases":
+        assert isinstance(value, tuple)
+        for provider, aliases in value:
+            for alias in aliases:
+                figures.add_strings([alias], f"{name} : {alias!r} désigne {provider!r}")
     elif unit == "naf_divisions":
         # Two-digit strings ("10" to "33") that are also postal and department prefixes ("20" is
         # Corsica's): as whole strings they would flag ordinary code. E10's tests in the made-up
@@ -354,6 +360,8 @@ def test_the_text_check_flags_a_figure_with_its_unit(
         pytest.param('REGION = ("09", "31")\n', ["09", "31"], id="departments"),
         pytest.param('x = f"{n} > 200000"\nceiling = 200000\n', [200000], id="ceiling"),
         pytest.param('P = ["AFNOR"]\n', ["AFNOR"], id="provider"),
+        pytest.param('A = {"AFNOR Certification": 1}\n', ["AFNOR Certification"], id="alias"),
+        pytest.param('FORMS = ("SA", "SCOP")\n', ["SA", "SCOP"], id="legal-forms"),
     ],
 )
 def test_the_check_flags_a_figure(source: str, expected: list[object], figures: Figures) -> None:

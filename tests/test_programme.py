@@ -75,6 +75,10 @@ def test_figures_of_spec_section_2(params):
             "OPEO SOCODIT",
             "TOPTECH",
         ),
+        "provider_aliases": (
+            ("AFNOR", ("AFNOR Certification", "Association française de normalisation")),
+        ),
+        "legal_forms": ("SA", "SAS", "SASU", "SARL", "EURL", "SNC", "SCA", "SCOP"),
     }
     assert {name: getattr(params, name) for name in expected} == expected
 
@@ -105,6 +109,12 @@ def test_unknown_programme_lists_the_known_ones():
     ):
         load_programme("bretagne")
 
+
+ALIASES = 'AFNOR = ["AFNOR Certification", "Association française de normalisation"]'
+ALIASES_CITATION = next(
+    line for line in SHIPPED.read_text(encoding="utf-8").splitlines()
+    if line.startswith("citation = \"AFNOR est le sigle")
+)  # fmt: skip
 
 # Each broken file: (id, text replaced in the shipped file, replacement, the key named).
 BROKEN = [
@@ -167,7 +177,40 @@ BROKEN = [
         "parameters.de_minimis_ceiling.values[1].start",
     ),
     ("missing parameter", "[parameters.target_companies]", None, "parameters.target_companies"),
-]
+    # Provider names: no name may stand for two providers (checked across three parameters).
+    ("alias of an unreferenced provider", ALIASES, 'KPMG = ["KPMG SA"]',
+     "parameters.provider_aliases.value"),
+    ("alias shared by two providers", ALIASES, ALIASES + '\nTOPTECH = ["afnor-certification"]',
+     "parameters.provider_aliases.value"),
+    ("alias that is another provider's name", ALIASES, ALIASES + '\nTOPTECH = ["Cylad"]',
+     "parameters.provider_aliases.value"),
+    ("alias that is another provider with a legal form", ALIASES,
+     ALIASES + '\nTOPTECH = ["AFNOR SAS"]', "parameters.provider_aliases.value"),
+    ("alias that is an alias with a legal form", ALIASES,
+     ALIASES + '\nTOPTECH = ["SAS Association française de normalisation"]',
+     "parameters.provider_aliases.value"),
+    ("alias twice for one provider", ALIASES,
+     'AFNOR = ["AFNOR Certification", "AFNOR Certification"]',
+     "parameters.provider_aliases.value"),
+    ("alias that is its provider's name", ALIASES, 'AFNOR = ["Afnor"]',
+     "parameters.provider_aliases.value"),
+    ("alias without a letter", ALIASES, 'AFNOR = ["- -"]', "parameters.provider_aliases.value"),
+    ("empty list of aliases", ALIASES, "AFNOR = []", "parameters.provider_aliases.value"),
+    ("aliases not a list", ALIASES, 'AFNOR = "AFNOR Certification"',
+     "parameters.provider_aliases.value"),
+    ("aliases not a table", "[parameters.provider_aliases.value]\n" + ALIASES,
+     'value = ["AFNOR Certification"]', "parameters.provider_aliases.value"),
+    ("aliases without citation", ALIASES_CITATION, "", "parameters.provider_aliases.citation"),
+    ("unknown key beside the aliases", ALIASES_CITATION, ALIASES_CITATION + '\nsource = "x"',
+     "parameters.provider_aliases.source"),
+    ("two providers that differ only by punctuation", '"TOPTECH"]', '"TOPTECH", "TOP-TECH"]',
+     "parameters.providers.value"),
+    ("a provider that is another with a legal form", '"TOPTECH"]', '"TOPTECH", "TOPTECH SA"]',
+     "parameters.providers.value"),
+    ("a legal form twice", '"SCA", "SCOP"]', '"SCA", "SCOP", "S.C.O.P."]',
+     "parameters.legal_forms.value"),
+    ("missing legal forms", "[parameters.legal_forms]", None, "parameters.legal_forms"),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(("old", "new", "key"), [b[1:] for b in BROKEN], ids=[b[0] for b in BROKEN])
@@ -185,6 +228,50 @@ def test_strict_loader_names_file_and_key(tmp_path, old, new, key):
     message = str(caught.value)
     assert str(broken) in message
     assert f"clé « {key} »" in message
+
+
+@pytest.mark.parametrize(
+    ("aliases", "why"),
+    [
+        ('KPMG = ["KPMG SA"]', "prestataire « KPMG » absent de « providers »"),
+        ('TOPTECH = ["afnor-certification"]',
+         "nom « afnor-certification » déjà donné à « AFNOR » (« AFNOR Certification »)"),
+        ('TOPTECH = ["Cylad"]', "nom « Cylad » déjà donné à « CYLAD » (« CYLAD »)"),
+        ('TOPTECH = ["AFNOR SAS"]',
+         "« AFNOR SAS » désigne « TOPTECH », mais sans sa forme juridique il désigne « AFNOR »"),
+    ],
+)  # fmt: skip
+def test_the_loader_says_which_name_is_ambiguous(tmp_path, aliases, why):
+    text = SHIPPED.read_text(encoding="utf-8").replace(ALIASES, f"{ALIASES}\n{aliases}")
+    broken = tmp_path / "broken.toml"
+    broken.write_text(text, encoding="utf-8")
+    with pytest.raises(ProgrammeError) as caught:
+        load_programme(broken)
+    assert str(caught.value).endswith(f"clé « parameters.provider_aliases.value » : {why}")
+
+
+def test_dated_aliases_are_checked_against_the_providers_of_their_time(tmp_path):
+    text = SHIPPED.read_text(encoding="utf-8")
+    table = "[parameters.provider_aliases.value]\n" + ALIASES
+    dated = (
+        "[[parameters.provider_aliases.values]]\nstart = 2014-01-01\n"
+        'value = { AFNOR = ["AFNOR Certification"] }\ncitation = "c"\n'
+        "[[parameters.provider_aliases.values]]\nstart = 2021-01-01\n"
+        'value = { KPMG = ["KPMG SA"] }\ncitation = "c"'
+    )
+    text = text.replace(ALIASES_CITATION + "\n", "").replace(table, dated)
+    broken = tmp_path / "broken.toml"
+    broken.write_text(text, encoding="utf-8")
+    with pytest.raises(ProgrammeError) as caught:
+        load_programme(broken)
+    assert "clé « parameters.provider_aliases.values[1].value » : prestataire « KPMG »" in str(
+        caught.value
+    )
+    good = tmp_path / "good.toml"
+    good.write_text(text.replace("KPMG", "TOPTECH"), encoding="utf-8")
+    programme = load_programme(good)
+    assert programme.at(date(2020, 6, 1)).provider_aliases == (("AFNOR", ("AFNOR Certification",)),)
+    assert programme.at(date(2022, 6, 1)).provider_aliases == (("TOPTECH", ("TOPTECH SA",)),)
 
 
 def test_unreadable_toml_is_refused_with_its_file(tmp_path):

@@ -13,6 +13,7 @@ from workbooks import WORKBOOKS, describe
 from xl_idf.cli import app
 from xl_idf.programme import load_programme
 from xl_idf.template import build_template
+from xl_idf.workbook import is_percent_format
 
 TEMPLATE = WORKBOOKS / "modele-dossiers-idf.xlsx"
 
@@ -112,7 +113,10 @@ def test_every_list_column_has_a_dropdown_from_listes(book, params, sheet, heade
 @pytest.mark.parametrize(
     ("sheet", "header", "kind", "bounds"),
     [
-        ("Dossiers", "Effectif", "whole", ("0", "10000000")),
+        # A head count in annual work units has decimals; its bound is the schema's (1,000,000).
+        ("Dossiers", "Effectif", "decimal", ("0", "1000000")),
+        ("Dossiers", "Durée 1er bilan (mois)", "whole", ("0", "600")),
+        ("Dossiers", "Jours prévus phase 1", "decimal", ("0", "366")),
         ("Dossiers", "Part recettes production (%)", "decimal", ("0", "100")),
         ("Dossiers", "Montant prévu phase 1 (€ HT)", "decimal", ("0", "1000000000")),
         ("Dossiers", "Date de dépôt", "date", ("DATE(2020,1,1)", "DATE(2022,12,31)")),
@@ -141,6 +145,18 @@ def test_formats_in_euros_and_french_dates(book):
     # Codes stay text so that Excel keeps their leading zeros.
     for letter in ("C", "K", "L"):
         assert ws.column_dimensions[letter].number_format == "@"
+    # A head count of 249,5 shows as typed, not rounded to 250 by a "0" format.
+    assert ws.column_dimensions["I"].number_format == "General"
+
+
+def test_the_share_column_asks_for_percent_points_without_a_percentage_format(book):
+    ws = book["Dossiers"]
+    assert ws["H1"].value == "Part recettes production (%)"
+    assert ws.column_dimensions["H"].number_format == "0.0"
+    assert not is_percent_format(ws.column_dimensions["H"].number_format)
+    check = _validation_of(ws, "H")
+    assert "saisir 60 pour 60 % (pas 0,6)" in check.prompt
+    assert check.error == "Pourcentage entre 0 et 100 : saisir 60 pour 60 %."
 
 
 def test_headers_locked_inputs_unlocked_rows_can_be_added(book):
@@ -157,7 +173,9 @@ def test_headers_locked_inputs_unlocked_rows_can_be_added(book):
 def test_instructions_state_the_programme_figures(book):
     text = "\n".join(str(c.value) for c in book["Instructions"]["A"] if c.value)
     for expected in ("1\u00a0200,00\u00a0€", "36\u00a0000,00\u00a0€", "AFNOR", "TOPTECH",
-                     "31/12/2022", "xl-idf validate", "70\u00a0%"):  # fmt: skip
+                     "31/12/2022", "xl-idf validate", "70\u00a0%",
+                     "AFNOR (ou : AFNOR Certification, Association française de normalisation)",
+                     "forme juridique (SA, SAS, SASU, SARL, EURL, SNC, SCA, SCOP)"):  # fmt: skip
         assert expected in text
 
 
@@ -202,3 +220,5 @@ def test_template_follows_another_programme(tmp_path):
     assert _list_values(saved, dropdown.formula1) == list(params.providers)
     text = "\n".join(str(c.value) for c in saved["Instructions"]["A"] if c.value)
     assert "950,33\u00a0€" in text
+    assert "KERVADEC & ASSOCIÉS (ou : Cabinet Kervadec)" in text
+    assert "forme juridique (SKB, S.B.L.)" in text

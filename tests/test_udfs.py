@@ -143,16 +143,17 @@ def test_every_valid_row_gives_its_answer():
     [
         (0, "PME"), (48, "PME"), (249, "PME"), (249.0, "PME"), ("249", "PME"), (250, "ETI"),
         ("1 250", "ETI"), (4999, "ETI"), (5000, "Non éligible"), (12000.0, "Non éligible"),
+        # Staff in annual work units: decimals are a head count, compared as they are.
+        (249.5, "PME"), ("249,5", "PME"), (249.99, "PME"), (12.5, "PME"), (250.5, "ETI"),
+        (4999.5, "ETI"), (4999.99, "ETI"), (5000.5, "Non éligible"), (0.5, "PME"),
         (None, ""), ("", ""), ("   ", ""),
         (-1, ERR + negative("Effectif", "-1")),
-        (12.5, f"{ERR}effectif : nombre entier attendu, trouvé « 12,5 »"),
-        ("beaucoup", f"{ERR}effectif : nombre entier illisible « beaucoup » : écrire par exemple "
-                     "45 ou 1 250"),
-        (True, f"{ERR}effectif : nombre entier illisible « VRAI » : écrire par exemple 45 ou "
-               "1 250"),
+        (-0.5, ERR + negative("Effectif", "-0,5")),
+        ("beaucoup", f"{ERR}effectif : nombre illisible « beaucoup » : écrire par exemple 12,5"),
+        (True, f"{ERR}effectif : nombre illisible « VRAI » : écrire par exemple 12,5"),
         ("#N/A", f"{ERR}effectif : valeur d'erreur Excel « #N/A » : corriger la formule ou la "
                  "saisie"),
-        (1e300, f"{ERR}effectif : nombre entier trop grand « 1{'0' * 300} » : Excel ne garde que "
+        (1e300, f"{ERR}effectif : nombre trop grand « 1{'0' * 300} » : Excel ne garde que "
                 "15 chiffres"),
         (math.nan, f"{ERR}effectif : nombre invalide « nan »"),
     ],
@@ -167,7 +168,7 @@ def test_categorie_answers_a_whole_column_one_row_each():
         ["PME"],
         [""],
         ["ETI"],
-        [f"{ERR}effectif : nombre entier illisible « x » : écrire par exemple 45 ou 1 250"],
+        [f"{ERR}effectif : nombre illisible « x » : écrire par exemple 12,5"],
         ["Non éligible"],
     ]
 
@@ -194,9 +195,22 @@ PROVIDERS = "AFNOR, AGILEA, ALTRAN, CYLAD, IN EXTENSO INNOVATION CROISSANCE, OPE
         pytest.param({"forme": "Association", "agrement": "EI"}, [], id="association-EI"),
         pytest.param({"forme": "association", "agrement": None, "part_recettes": "50 %"}, [],
                      id="association-half-production"),
+        pytest.param({"forme": "Association", "agrement": "Aucun", "part_recettes": 60}, [],
+                     id="association-60-points"),
+        pytest.param({"forme": "Association", "agrement": "Aucun", "part_recettes": 1}, [
+            f"Association sans agrément EI ou EA (agrément : Aucun) et avec 1{NB}% de recettes "
+            f"issues de la production, 50{NB}% au moins attendus"], id="E02-one-point"),
+        pytest.param({"forme": "Association", "agrement": "Aucun", "part_recettes": "0,6 %"}, [
+            f"Association sans agrément EI ou EA (agrément : Aucun) et avec 0,6{NB}% de recettes "
+            f"issues de la production, 50{NB}% au moins attendus"], id="E02-text-with-its-sign"),
         pytest.param({"effectif": 5000}, [
             f"Effectif de 5{NB}000 salariés : le parcours est réservé aux entreprises de moins "
             f"de 5{NB}000 salariés"], id="E03"),
+        pytest.param({"effectif": 249.5}, [], id="eligible-SME-in-annual-work-units"),
+        pytest.param({"effectif": "4 999,5"}, [], id="eligible-ETI-in-annual-work-units"),
+        pytest.param({"effectif": 5000.5}, [
+            f"Effectif de 5{NB}000,5 salariés : le parcours est réservé aux entreprises de moins "
+            f"de 5{NB}000 salariés"], id="E03-in-annual-work-units"),
         pytest.param({"duree_bilan_mois": 11}, ["Premier bilan de 11 mois : 12 mois minimum"],
                      id="E04"),
         pytest.param({"departement": 75}, [
@@ -218,6 +232,12 @@ PROVIDERS = "AFNOR, AGILEA, ALTRAN, CYLAD, IN EXTENSO INNOVATION CROISSANCE, OPE
             f"{PROVIDERS})"], id="E09"),
         pytest.param({"prestataire": "  in extenso innovation croissance "}, [],
                      id="provider-case-and-spaces"),
+        pytest.param({"prestataire": "Top-Tech"}, [], id="provider-hyphen"),
+        pytest.param({"prestataire": "AFNOR Certification"}, [], id="provider-alias"),
+        pytest.param({"prestataire": "toptech sarl"}, [], id="provider-legal-form"),
+        pytest.param({"prestataire": "Toptek"}, [
+            f"Prestataire « Toptek » non référencé par la Région (prestataires référencés : "
+            f"{PROVIDERS}) ; vouliez-vous dire « TOPTECH » ?"], id="E09-with-a-suggestion"),
     ],
 )  # fmt: skip
 def test_eligibility_and_its_reasons(changes, reasons, programme):
@@ -266,6 +286,13 @@ def test_yes_no_in_any_form_excel_sends(changes, expected):
         ({"forme": "SARL"}, "forme : valeur inconnue « SARL » : choisir parmi Entreprise, "
                             "Association"),
         ({"agrement": "ESUS"}, "agrement : valeur inconnue « ESUS » : choisir parmi Aucun, EI, EA"),
+        # No format reaches a function: 0.6 may be 0.6 % or a cell showing 60 %.
+        ({"forme": "Association", "agrement": "Aucun", "part_recettes": 0.6},
+         "part_recettes : pourcentage ambigu « 0,6 » : 0,6 % ou 60 % ? Saisir 60 pour 60 % "
+         "(ou « 0,6 % » pour 0,6 %)"),
+        ({"forme": "Association", "agrement": "Aucun", "part_recettes": "0,55"},
+         "part_recettes : pourcentage ambigu « 0,55 » : 0,55 % ou 55 % ? Saisir 55 pour 55 % "
+         "(ou « 0,55 % » pour 0,55 %)"),
         ({"part_recettes": 120}, "part_recettes : pourcentage hors limites « 120 » : attendu de 0 "
                                  "à 100"),
         ({"departement": "99"}, "departement : département inconnu « 99 » : attendu un code de 01 "
@@ -343,7 +370,11 @@ def test_depense_plafonnee(montant_ht, jours, expected):
         ({"date_prestation": datetime(2022, 12, 31)}, 6000.0),
         ({"date_prestation": 44926}, 6000.0),  # 31/12/2022 as Office.js sends it
         # Excluded by a rule of the programme: the line counts for nothing.
+        ({"prestataire": "Top-Tech"}, 6000.0),
+        ({"prestataire": "AFNOR Certification"}, 6000.0),  # an alias of AFNOR
+        ({"prestataire": "Cylad SAS"}, 6000.0),  # a legal form after the name
         ({"prestataire": "Sud Conseil"}, 0.0),  # X01
+        ({"prestataire": "Toptek"}, 0.0),  # X01, however close
         ({"date_prestation": "01/01/2023"}, 0.0),  # X03
         ({"date_prestation": 44927}, 0.0),  # X03, 01/01/2023 as a serial number
         ({"departement": "75"}, 0.0),  # X04
@@ -492,6 +523,7 @@ def s07(prior: str, part: str, total: str, ceiling: str, period: str) -> str:
 
 
 OLD_PERIOD = "3 exercices fiscaux (règlement (UE) n° 1407/2013)"
+ALIASES = "AFNOR : AFNOR Certification, Association française de normalisation"
 NEW_PERIOD = "3 années glissantes (règlement (UE) 2023/2831)"
 
 
@@ -562,6 +594,9 @@ def test_minimis_refuses_what_it_cannot_decide(changes, message):
         ("period_start", date(2020, 1, 1)), ("fin_programme", date(2022, 12, 31)),
         ("last_expense_date", date(2022, 12, 31)),
         ("providers", PROVIDERS), ("region_departments", REGION), ("agrements_ess", "EI, EA"),
+        ("provider_aliases", ALIASES), ("alias_prestataires", ALIASES),
+        ("legal_forms", "SA, SAS, SASU, SARL, EURL, SNC, SCA, SCOP"),
+        ("formes_juridiques", "SA, SAS, SASU, SARL, EURL, SNC, SCA, SCOP"),
         ("region_name", "Occitanie"), (None, ""),
     ],
 )  # fmt: skip
@@ -638,7 +673,7 @@ NUMBER = ["abc", "#N/A", "#VALUE!", True, 1e300, math.inf, -math.inf, math.nan, 
 DATE = ["abc", "#N/A", "32/01/2022", True, 1e300, -5, math.nan, "2022/03/15"]
 YES_NO = ["peut-être", "#N/A", 2, 0.5, date(2022, 1, 1)]
 BAD_CELLS = {
-    "effectif": [*NUMBER, 12.5], "duree_bilan_mois": [*NUMBER, 12.5],
+    "effectif": [*NUMBER, "249,5 UTA"], "duree_bilan_mois": [*NUMBER, 12.5],
     "part_recettes": [*NUMBER, -1],
     "forme": ["SARL", "#N/A", 3], "agrement": ["ESUS", "#N/A"], "categorie": ["TPE", "#N/A"],
     "activite_industrielle": YES_NO, "en_difficulte": YES_NO, "a_jour": YES_NO,
@@ -712,7 +747,7 @@ def test_no_input_makes_a_function_raise(name, data):
 PURE_CORE = {"xl_idf", "xl_idf.catalogue", "xl_idf.de_minimis", "xl_idf.dossier",
              "xl_idf.eligibility", "xl_idf.errors", "xl_idf.expenses", "xl_idf.findings",
              "xl_idf.french", "xl_idf.money", "xl_idf.payments", "xl_idf.programme",
-             "xl_idf.records", "xl_idf.subsidy", "xl_idf.values"}  # fmt: skip
+             "xl_idf.providers", "xl_idf.records", "xl_idf.subsidy", "xl_idf.values"}  # fmt: skip
 
 
 def test_the_module_imports_only_xlwings_the_pure_core_and_the_standard_library():

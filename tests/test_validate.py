@@ -17,9 +17,11 @@ from workbooks import ROOT, WORKBOOKS
 from xl_idf.catalogue import CATALOGUE
 from xl_idf.cli import app
 from xl_idf.dossier import assess_dossier
+from xl_idf.findings import Location
 from xl_idf.records import Dossier, ExpenseLine, Payment
+from xl_idf.report import FileReport, FileStatus
 from xl_idf.template import append_rows, build_template
-from xl_idf.validate import validate
+from xl_idf.validate import Checked, Invoice, across_files, validate
 from xl_idf.workbook import read_workbook
 
 D = Decimal
@@ -305,6 +307,26 @@ def test_across_files(tmp_path, programme):
     # The same dossier in two quarters' files is its own journey: no C02.
     again = workbook(tmp_path, programme, lines=[], name="q4bis.xlsx")
     assert [f.code for f in validate([first, again], programme).files[1].findings] == ["P01"]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "c01"),
+    [
+        # A provider however spelled is one issuer: the same invoice in two files.
+        (("TOPTECH", "F-1"), ("Top-Tech", "F-1"), True),
+        (("Sud Conseil", "F-1"), ("SudConseil", "f 1"), True),
+        # Invoice numbers keep their words apart: F-1-17 and F-11-7 are two invoices.
+        (("TOPTECH", "F-1-17"), ("TOPTECH", "F-11-7"), False),
+        (("TOPTECH", "F-1"), ("CYLAD", "F-1"), False),
+    ],
+)
+def test_c01_keys_an_invoice_by_provider_and_number(first, second, c01):
+    def checked(path: str, provider: str, number: str) -> Checked:
+        invoice = Invoice(provider, number, "IDF-0001", Location("Prestations", "D2"))
+        return Checked(FileReport(path, FileStatus.VALID, ()), invoices=(invoice,))
+
+    reports = across_files([checked("q3.xlsx", *first), checked("q4.xlsx", *second)], False)
+    assert [f.code for f in reports[1].findings] == (["C01"] if c01 else [])
 
 
 def test_csv_one_row_per_finding_and_formulas_stay_text(tmp_path, programme):

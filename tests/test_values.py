@@ -23,6 +23,7 @@ from xl_idf.values import (
     read_department,
     read_int,
     read_percent,
+    read_percent_formatted,
     read_postal_code,
     read_siret,
     read_text,
@@ -42,6 +43,7 @@ READERS: list[Callable[[object], Reading[Any]]] = [
     read_amount,
     read_decimal,
     read_percent,
+    read_percent_formatted,
     read_int,
     read_date,
     read_bool,
@@ -50,7 +52,7 @@ READERS: list[Callable[[object], Reading[Any]]] = [
     read_siret,
     form,
 ]
-NUMBER_READERS = [read_amount, read_decimal, read_percent, read_int]
+NUMBER_READERS = [read_amount, read_decimal, read_percent, read_percent_formatted, read_int]
 EXCEL_ERRORS = "#N/A #VALUE! #DIV/0! #REF! #NAME? #NUM! #NULL! #SPILL! #CALC! #GETTING_DATA"
 
 
@@ -242,7 +244,6 @@ def test_read_text_rejects(raw: object, quoted: str) -> None:
         ("12", Decimal("12.00"), True),
         # A formula result is rounded down to the cent (towards minus infinity), with a note.
         (333.333333, Decimal("333.33"), True),
-        (0.1 + 0.2, Decimal("0.30"), True),
         (2 / 3, Decimal("0.66"), True),
         (Decimal("-0.001"), Decimal("-0.01"), True),
     ],
@@ -303,6 +304,88 @@ def test_the_ambiguity_message_says_how_to_write_the_number() -> None:
     assert "6 000,00" in message
 
 
+# --- numbers at the spreadsheet's precision ---------------------------------------------------
+# A float from a cell is first rounded to Excel's 15 significant digits, then read (SPEC 2).
+# Each case: the float, what it reads as an amount (noted when cut down to the cent), and what it
+# reads as a plain number (days, head counts: decimals kept, never noted).
+
+
+@pytest.mark.parametrize(
+    ("raw", "amount", "noted", "number"),
+    [
+        # A formula's result that Excel shows 5 816,75 and LibreOffice writes 5816.75.
+        (5816.749999999999, Decimal("5816.75"), False, Decimal("5816.75")),
+        (-5816.749999999999, Decimal("-5816.75"), False, Decimal("-5816.75")),
+        (0.1 + 0.2, Decimal("0.30"), False, Decimal("0.3")),
+        (1.1 * 3, Decimal("3.30"), False, Decimal("3.3")),  # 3.3000000000000003
+        (4.35 * 100, Decimal("435.00"), False, Decimal("435")),  # 434.99999999999994
+        # Three decimals at 15 digits too: the amount is cut down to the cent.
+        (1234.565, Decimal("1234.56"), True, Decimal("1234.565")),
+        (2 / 3, Decimal("0.66"), True, Decimal("0.666666666666667")),
+        (-2 / 3, Decimal("-0.67"), True, Decimal("-0.666666666666667")),
+        (1e-7, Decimal("0.00"), True, Decimal("0.0000001")),
+        (-1e-7, Decimal("-0.01"), True, Decimal("-0.0000001")),
+        (249.5, Decimal("249.50"), False, Decimal("249.5")),
+        # Near Excel's limit: 15 digits are all kept, a 16th and 17th are not.
+        (999999999999999.0, Decimal("999999999999999.00"), False, Decimal("999999999999999")),
+        (123456789012345.67, Decimal("123456789012346.00"), False, Decimal("123456789012346")),
+        (-9999999999999.99, Decimal("-9999999999999.99"), False, Decimal("-9999999999999.99")),
+        (-99999999999999.98, Decimal("-100000000000000.00"), False, Decimal("-1E+14")),
+        # Whole numbers (Office.js sends ints) and decimals are exact already: kept as they are.
+        (45, Decimal("45.00"), False, Decimal("45")),
+        (999999999999999, Decimal("999999999999999.00"), False, Decimal("999999999999999")),
+        (-3, Decimal("-3.00"), False, Decimal("-3")),
+        (Decimal("5816.749999999999"), Decimal("5816.74"), True, Decimal("5816.749999999999")),
+    ],
+)
+def test_a_number_is_read_at_the_spreadsheet_precision(
+    raw: object, amount: Decimal, noted: bool, number: Decimal
+) -> None:
+    check(read_amount, raw, amount, noted)
+    check(read_decimal, raw, number, False)
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [(45.00000000000001, 45), (44.99999999999999, 45), (-3.0000000000000004, -3), (7, 7)],
+)
+def test_a_whole_number_computed_with_binary_noise_is_whole(raw: object, value: int) -> None:
+    check(read_int, raw, value, False)
+
+
+@pytest.mark.parametrize(
+    ("raw", "quoted"),
+    [
+        (5816.749999999999, "5816.75"),
+        (0.1 + 0.2, "0.3"),
+        (1e-7, "0.0000001"),
+        (123456789012345.67, "123456789012346"),
+    ],
+)
+def test_a_number_in_a_text_cell_reads_at_the_spreadsheet_precision(
+    raw: object, quoted: str
+) -> None:
+    check(read_text, raw, quoted, False)
+
+
+@pytest.mark.parametrize(
+    ("raw", "quoted"),
+    [
+        (999999999999999.6, "1000000000000000"),  # 16 digits, rounded up to 10^15 at 15
+        (1e15, "1000000000000000"),
+        (-1e15, "-1000000000000000"),
+        (10**15, "1000000000000000"),
+    ],
+)
+def test_a_number_beyond_the_spreadsheet_precision_is_rejected(raw: object, quoted: str) -> None:
+    for reader in (read_amount, read_decimal):
+        assert "15 chiffres" in check_rejected(reader, raw, quoted)
+
+
+def test_a_message_quotes_a_float_as_the_spreadsheet_shows_it() -> None:
+    assert "« 5816,75 »" in check_rejected(read_int, 5816.749999999999, "5816,75")
+
+
 # --- plain decimals, percentages, whole numbers ------------------------------------------------
 
 
@@ -341,23 +424,14 @@ def test_read_decimal_rejects(raw: object, quoted: str) -> None:
         ("55%", Decimal("55"), True),
         (f"55,5{NBSP}%", Decimal("55.5"), True),
         ("55", Decimal("55"), True),
-        # Excel stores a cell showing 55 % as 0.55: kept as read, with a question in the note.
-        (0.55, Decimal("0.55"), True),
-        ("0,55", Decimal("0.55"), True),
+        (1.5, Decimal("1.5"), False),
+        # Written with its percent sign, a fraction of one is meant: 0,55 %.
         ("0,55 %", Decimal("0.55"), True),
+        ("0.5%", Decimal("0.5"), True),
     ],
 )
 def test_read_percent(raw: object, value: Decimal, noted: bool) -> None:
     check(read_percent, raw, value, noted)
-
-
-def test_read_percent_asks_about_a_fraction_of_one() -> None:
-    note = read_percent(0.55).note
-    assert note is not None
-    assert "0,55 %" in note
-    assert "55 %" in note.replace("0,55 %", "")
-    # Written with its percent sign, the value was meant: no question.
-    assert "s'agissait-il" not in (read_percent("0,55 %").note or "")
 
 
 @pytest.mark.parametrize(
@@ -366,6 +440,75 @@ def test_read_percent_asks_about_a_fraction_of_one() -> None:
 )
 def test_read_percent_rejects(raw: object, quoted: str) -> None:
     check_rejected(read_percent, raw, quoted)
+
+
+# Without a percentage format, a number strictly between 0 and 1 is 0.6 % or 60 % formatted
+# away (Excel stores a cell showing 60 % as 0.6): refused, asking for the percentage itself.
+@pytest.mark.parametrize(
+    ("raw", "quoted", "asked"),
+    [
+        (0.6, "0,6", "Saisir 60 pour 60 % (ou « 0,6 % » pour 0,6 %)"),
+        (0.55, "0,55", "Saisir 55 pour 55 % (ou « 0,55 % » pour 0,55 %)"),
+        (0.555, "0,555", "Saisir 55,5 pour 55,5 %"),
+        (0.999, "0,999", "Saisir 99,9 pour 99,9 %"),
+        (0.004, "0,004", "Saisir 0,4 pour 0,4 %"),
+        (0.1 + 0.2, "0,3", "Saisir 30 pour 30 %"),
+        (Decimal("0.6"), "0,6", "Saisir 60 pour 60 %"),
+        ("0,6", "0,6", "Saisir 60 pour 60 %"),
+        ("0.6", "0.6", "Saisir 60 pour 60 %"),
+    ],
+)
+def test_read_percent_refuses_a_fraction_of_one_as_ambiguous(
+    raw: object, quoted: str, asked: str
+) -> None:
+    message = check_rejected(read_percent, raw, quoted)
+    assert "pourcentage ambigu" in message
+    assert asked in message
+
+
+# A cell formatted as a percentage holds a fraction: it is read as the percentage it shows.
+@pytest.mark.parametrize(
+    ("raw", "value", "noted"),
+    [
+        (0.6, Decimal("60"), True),
+        (0.55, Decimal("55"), True),
+        (0.555, Decimal("55.5"), True),
+        (0.5, Decimal("50"), True),
+        (0.004, Decimal("0.4"), True),
+        (1, Decimal("100"), True),
+        (1.0, Decimal("100"), True),
+        (0, Decimal("0"), False),
+        (0.1 + 0.2, Decimal("30"), True),
+        (Decimal("0.6"), Decimal("60"), True),
+        # Text shows as typed whatever the format: its own « % » says what it is.
+        ("60 %", Decimal("60"), True),
+        ("0,6 %", Decimal("0.6"), True),
+        ("60", Decimal("60"), True),
+    ],
+)
+def test_read_percent_formatted(raw: object, value: Decimal, noted: bool) -> None:
+    check(read_percent_formatted, raw, value, noted)
+
+
+def test_read_percent_formatted_says_what_the_cell_shows() -> None:
+    assert read_percent_formatted(0.6).note == (
+        "valeur 0,6 d'une cellule au format pourcentage (affichée 60 %), lue 60 %"
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "quoted"),
+    [
+        (60, "6000 %"),  # 60 typed in a percentage cell shows 6000 %
+        (1.5, "150 %"),
+        (-0.1, "-10 %"),
+        ("0,6", "0,6"),  # text without its « % »: as ambiguous as without the format
+        ("abc", "abc"),
+        (True, "VRAI"),
+    ],
+)
+def test_read_percent_formatted_rejects(raw: object, quoted: str) -> None:
+    check_rejected(read_percent_formatted, raw, quoted)
 
 
 @pytest.mark.parametrize(
@@ -613,7 +756,7 @@ def test_read_siret(raw: object, value: str, noted: bool) -> None:
     ("raw", "quoted"),
     [
         (73282932000074.5, "73282932000074,5"),
-        (7.3282932000074123e17, "732829320000741200"),
+        (7.3282932000074123e17, "732829320000741000"),  # quoted at Excel's 15 digits
         (1e15, "1000000000000000"),
         (-73282932000074, "-73282932000074"),
         (True, "VRAI"),

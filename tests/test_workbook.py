@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import zipfile
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -14,7 +16,7 @@ from workbooks import WORKBOOKS, build_script, describe
 from xl_idf.quarter import assess_quarter
 from xl_idf.records import Dossier, ExpenseLine, LegalForm, Payment, PaymentType
 from xl_idf.template import append_rows, build_template
-from xl_idf.workbook import WorkbookUnreadable, read_workbook
+from xl_idf.workbook import WorkbookUnreadable, _percent_cells, is_percent_format, read_workbook
 
 D = Decimal
 SAMPLE = WORKBOOKS / "exemple-trimestre-2022T4.xlsx"
@@ -80,6 +82,242 @@ def test_round_trip_gives_every_value_at_its_cell(programme, params, tmp_path):
     (payment,) = content.payments
     assert payment.type is PaymentType.ADVANCE_PHASE2
     assert (payment.montant, payment.at("montant").cell) == (D("5250.00"), "D2")
+
+
+@pytest.mark.parametrize(
+    ("typed", "read", "category"),
+    [
+        (249.5, D("249.5"), "PME"),
+        ("249,5", D("249.5"), "PME"),
+        (4999.5, D("4999.5"), "ETI"),
+        (48, D(48), "PME"),
+    ],
+)
+def test_a_head_count_in_annual_work_units_keeps_its_decimals(
+    programme, params, tmp_path, typed, read, category
+):
+    book = build_template(programme)
+    append_rows(book, Dossier, [{**DOSSIER, "effectif": typed}])
+    path = tmp_path / "uta.xlsx"
+    book.save(path)
+    content = read_workbook(path, params)
+    # Typed as text, it is read leniently (F05); as a number, silently.
+    assert codes(content.findings) == (["F05"] if isinstance(typed, str) else [])
+    (dossier,) = content.dossiers
+    assert dossier.effectif == read
+    result = assess_quarter(content.dossiers, content.lines, content.payments, programme)
+    assert result.dossiers[0].category.value == category
+
+
+# An association without approval: its production share (column H) decides E02 (50 % or more).
+ASSOCIATION = {**DOSSIER, "forme_juridique": "Association", "activite_industrielle": None,
+               "agrement_ess": "Aucun"}  # fmt: skip
+SHARE = "Part recettes production (%) : "
+FRACTION_60 = "valeur 0,6 d'une cellule au format pourcentage (affichée 60 %), lue 60 %"
+AMBIGUOUS_06 = (
+    "pourcentage ambigu « 0,6 » : 0,6 % ou 60 % ? Saisir 60 pour 60 % (ou « 0,6 % » pour 0,6 %)"
+)
+
+
+def with_share(programme, tmp_path, typed, number_format):
+    """The template with one association whose share cell holds `typed` in `number_format`."""
+    book = build_template(programme)
+    append_rows(book, Dossier, [{**ASSOCIATION, "part_recettes_production": typed}])
+    if number_format is not None:
+        book["Dossiers"]["H2"].number_format = number_format
+    path = tmp_path / "part.xlsx"
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("typed", "number_format", "read", "found", "eligibility"),
+    [
+        # A percentage cell holds the fraction it shows as a percentage: read as that, noted.
+        (0.6, "0%", D(60), [("F05", FRACTION_60)], "eligible"),
+        (0.6, "0.00 %", D(60), [("F05", FRACTION_60)], "eligible"),
+        (0.6, "0.0%", D(60), [("F05", FRACTION_60)], "eligible"),
+        (0.5, "0%", D(50), [("F05", "valeur 0,5 d'une cellule au format pourcentage (affichée "
+                                    "50 %), lue 50 %")], "eligible"),
+        (0.49, "0%", D(49), [("F05", "valeur 0,49 d'une cellule au format pourcentage (affichée "
+                                     "49 %), lue 49 %")], "ineligible"),
+        (1, "0%", D(100), [("F05", "valeur 1 d'une cellule au format pourcentage (affichée 100 %), "
+                                   "lue 100 %")], "eligible"),
+        (60, "0%", None, [("F04", "pourcentage hors limites « 6000 % » (cellule au format "
+                                  "pourcentage) : attendu de 0 % à 100 %")], "incomplete"),
+        # Text shows as typed in any cell: its own « % » says what it is.
+        ("60 %", "0%", D(60), [("F05", "pourcentage saisi en texte « 60 % », lu 60 %")],
+         "eligible"),
+        ("0,6 %", "0%", D("0.6"), [("F05", "pourcentage saisi en texte « 0,6 % », lu 0,6 %")],
+         "ineligible"),
+        # Without a percentage format (the template's own « 0.0 », none, a literal « % »), the
+        # number is the percentage; between 0 and 1 it is ambiguous and refused.
+        (60, None, D(60), [], "eligible"),
+        (0.6, None, None, [("F04", AMBIGUOUS_06)], "incomplete"),
+        (0.6, "General", None, [("F04", AMBIGUOUS_06)], "incomplete"),
+        (0.6, '0.0" %"', None, [("F04", AMBIGUOUS_06)], "incomplete"),
+        (0.6, "0.0\\%", None, [("F04", AMBIGUOUS_06)], "incomplete"),
+        (1, None, D(1), [], "ineligible"),
+        (0, "0%", D(0), [], "ineligible"),
+    ],
+)  # fmt: skip
+def test_the_production_share_is_read_by_its_cell_format(
+    programme, params, tmp_path, typed, number_format, read, found, eligibility
+):
+    path = with_share(programme, tmp_path, typed, number_format)
+    content = read_workbook(path, params)
+    assert [(f.code, f.cell, f.message) for f in content.findings] == [
+        (code, "H2", SHARE + message) for code, message in found
+    ]
+    (dossier,) = content.dossiers
+    assert dossier.part_recettes_production == read
+    result = assess_quarter(content.dossiers, content.lines, content.payments, programme)
+    assert result.dossiers[0].eligibility.value == eligibility
+
+
+def test_only_the_share_column_is_read_by_its_format(programme, params, tmp_path):
+    book = build_template(programme)
+    append_rows(book, Dossier, [{**ASSOCIATION, "part_recettes_production": 0.6,
+                                 "effectif": 0.6, "jours_p2": 0.5}])  # fmt: skip
+    for cell in ("H2", "I2", "V2"):
+        book["Dossiers"][cell].number_format = "0%"
+    path = tmp_path / "formats.xlsx"
+    book.save(path)
+    (dossier,) = read_workbook(path, params).dossiers
+    assert (dossier.part_recettes_production, dossier.effectif, dossier.jours_p2) == (
+        D(60),
+        D("0.6"),
+        D("0.5"),
+    )
+
+
+def test_the_share_column_is_found_by_its_header_wherever_it_moved(params, tmp_path):
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "Dossiers"
+    headers = list(reversed(list(Dossier.headers().values())))
+    by_header = {Dossier.header(k): v for k, v in ASSOCIATION.items()}
+    by_header[Dossier.header("part_recettes_production")] = 0.6
+    ws.append(["Dossiers du trimestre"])
+    ws.append(headers)
+    ws.append([by_header[h] for h in headers])
+    shares = ws.cell(row=3, column=headers.index("Part recettes production (%)") + 1)
+    shares.number_format = "0%"
+    path = tmp_path / "moved.xlsx"
+    book.save(path)
+    content = read_workbook(path, params)
+    assert shares.coordinate == "P3"
+    assert [(f.code, f.cell) for f in content.findings if f.sheet == "Dossiers"] == [("F05", "P3")]
+    assert content.dossiers[0].part_recettes_production == D(60)
+
+
+DOSSIERS_XML = "xl/worksheets/sheet2.xml"  # the template's second sheet
+
+
+def _rewritten(source: Path, target: Path, part: str, change) -> Path:
+    """A copy of the workbook `source` with the XML `part` passed through `change`."""
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w") as copy:
+        for item in original.infolist():
+            data = original.read(item)
+            copy.writestr(item, change(data) if item.filename == part else data)
+    return target
+
+
+@pytest.mark.parametrize(
+    ("part", "change", "cells"),
+    [
+        ("xl/styles.xml", lambda data: data, {"H2"}),
+        # Broken or odd styles: no cell is taken as a percentage, nothing fails.
+        ("xl/styles.xml", lambda data: data.replace(b'numFmtId="9"', b'numFmtId="x"'), set()),
+        ("xl/styles.xml", lambda data: b"<styleSheet", set()),
+        (DOSSIERS_XML, lambda data: data.replace(b'r="H2"', b'r="H2" r="H2"'),
+         {"H2"}),
+        # A reference in a cell's text is not a cell, even with the percentage style after it.
+        (DOSSIERS_XML, lambda data: _text_cell(data, b' r="H3" ' + _style_of_h2(data)),
+         {"H2"}),
+        (DOSSIERS_XML, lambda data: _text_cell(data, b"r=&quot;H3&quot;"), {"H2"}),
+    ],
+)  # fmt: skip
+def test_percent_cells_of_a_column(programme, tmp_path, part, change, cells):
+    source = with_share(programme, tmp_path, 0.6, "0%")
+    changed = _rewritten(source, tmp_path / "changed.xlsx", part, change)
+    assert _percent_cells(changed, "Dossiers", "H") == cells
+
+
+def _style_of_h2(data: bytes) -> bytes:
+    start = data.index(b'<c r="H2"')
+    return re.search(rb's="[0-9]+"', data[start : data.index(b">", start)])[0]
+
+
+def _text_cell(data: bytes, text: bytes) -> bytes:
+    """The sheet with a row 9 whose A9 holds `text` inline."""
+    row = b'<row r="9"><c r="A9" t="inlineStr"><is><t>' + text + b"</t></is></c></row>"
+    return data.replace(b"</sheetData>", row + b"</sheetData>")
+
+
+def test_percent_cells_of_a_file_that_is_no_workbook(tmp_path):
+    path = tmp_path / "texte.xlsx"
+    path.write_bytes(b"ceci n'est pas un classeur")
+    assert _percent_cells(path, "Dossiers", "H") == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("code", "percent"),
+    [
+        ("0%", True), ("0.00%", True), ("0.00 %", True), ("0.0\\ %", True), ("#,##0.0%", True),
+        ("[Red]0%", True), ("[$-40C]0.0%", True), ("0%;[Red]-0%", True), ("0.0 %;;0 %", True),
+        ("General", False), ("0.0", False), ('#,##0.00\\ "€"', False), ("@", False),
+        ('0.0" %"', False), ("0.0\\%", False), ("0_%", False), ("0*%", False),
+        ('"taux %" 0', False), ("[%]0", False), ("", False),
+    ],
+)  # fmt: skip
+def test_is_percent_format(code, percent):
+    assert is_percent_format(code) is percent
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("AFNOR", "AFNOR"),
+        ("Afnor", "AFNOR"),
+        ("Top-Tech", "TOPTECH"),
+        ("top tech sas", "TOPTECH"),
+        ("AFNOR Certification", "AFNOR"),
+        ("Toptek", "Toptek"),  # unreferenced: kept as written, for E09 and X01
+    ],
+)
+def test_provider_cells_read_as_the_referenced_name(programme, params, tmp_path, written, read):
+    book = build_template(programme)
+    append_rows(book, Dossier, [{**DOSSIER, "prestataire": written}])
+    append_rows(book, ExpenseLine, [{**LINE, "prestataire": written}])
+    path = tmp_path / "prestataire.xlsx"
+    book.save(path)
+    content = read_workbook(path, params)
+    note = f"Prestataire : prestataire saisi « {written} », lu {read}"
+    assert [(f.code, f.sheet, f.cell, f.message) for f in content.findings] == (
+        []
+        if read == written
+        else [("F05", "Dossiers", "P2", note), ("F05", "Prestations", "C2", note)]
+    )
+    assert (content.dossiers[0].prestataire, content.lines[0].prestataire) == (read, read)
+
+
+def test_an_unreferenced_provider_is_refused_with_a_suggestion(programme, params, tmp_path):
+    book = build_template(programme)
+    append_rows(book, Dossier, [{**DOSSIER, "prestataire": "Toptek"}])
+    append_rows(book, ExpenseLine, [{**LINE, "prestataire": "Toptek"}])
+    path = tmp_path / "toptek.xlsx"
+    book.save(path)
+    content = read_workbook(path, params)
+    result = assess_quarter(content.dossiers, content.lines, content.payments, programme)
+    found = {f.code: (f.cell, f.message) for f in result.findings if f.code in ("E09", "X01")}
+    assert found["E09"][0] == "P2"
+    assert found["E09"][1].endswith(") ; vouliez-vous dire « TOPTECH » ?")
+    assert found["X01"] == (
+        "C2",
+        "Facture du prestataire « Toptek », non référencé par la Région : ligne exclue ; "
+        "vouliez-vous dire « TOPTECH » ?",
+    )
 
 
 def test_rows_below_a_table_that_was_not_extended(programme, params, tmp_path):

@@ -90,6 +90,8 @@ FRENCH_NAMES: dict[str, str] = {
     "agrements_ess": "ess_approvals",
     "part_min_recettes_production": "ess_min_production_revenue_share",
     "prestataires": "providers",
+    "alias_prestataires": "provider_aliases",
+    "formes_juridiques": "legal_forms",
     "plafond_journalier": "daily_cap",
     "plafond_parcours": "total_cap",
     "jours_max_phase1": "phase1_max_days",
@@ -330,9 +332,11 @@ _DOSSIER = {
     "agrement": "Agrément ESS d'une association (Aucun, EI, EA) ; vide pour une entreprise",
     "part_recettes": (
         "Association sans agrément : part des recettes tirées de la production de biens ou de "
-        "services, en points (55 pour 55 %) ; vide sinon"
+        "services, en points (55 pour 55 % ; 0,55 est refusé, ambigu) ; vide sinon"
     ),
-    "effectif": "Effectif salarié de l'entreprise (nombre de salariés)",
+    "effectif": (
+        "Effectif salarié de l'entreprise, en unités de travail annuel (décimales permises : 249,5)"
+    ),
     "duree_bilan_mois": "Durée du premier bilan d'activité, en mois",
     "departement": "Département de l'établissement accompagné (31, 09, 2A...)",
     "en_difficulte": "Entreprise en difficulté au sens de l'Union européenne : Oui ou Non",
@@ -409,7 +413,7 @@ def _excel_arguments(function: F) -> F:
 def IDF_CATEGORIE(effectif: Any) -> list[list[Any]]:
     """Catégorie de l'entreprise selon son effectif : PME, ETI ou Non éligible."""
 
-    def category(programme: Programme, effectif: int) -> Row:
+    def category(programme: Programme, effectif: Decimal) -> Row:
         dossier = Dossier(effectif=effectif, cells=_CATEGORY_CELLS)
         # The core's eligibility decides, as for the report: a negative head count is refused.
         result = assess_eligibility(dossier, parameters_for(dossier, programme))
@@ -417,7 +421,7 @@ def IDF_CATEGORIE(effectif: Any) -> list[list[Any]]:
             _refuse_bad_input(result.findings, incomplete=True)
         return [str(result.category)]
 
-    return _rows([_Arg("effectif", effectif, read_int, required=True)], category)
+    return _rows([_Arg("effectif", effectif, read_decimal, required=True)], category)
 
 
 def _eligibility(
@@ -425,7 +429,7 @@ def _eligibility(
 ) -> list[list[Any]]:
     """IDF_ELIGIBLE and IDF_MOTIFS: E01-E09 on each row, `answer` giving the cell."""
     readers: list[Reader] = [
-        _read_legal_form, read_bool, _read_approval, read_percent, read_int, read_int,
+        _read_legal_form, read_bool, _read_approval, read_percent, read_decimal, read_int,
         read_department, read_bool, read_bool, read_date, read_text,
     ]  # fmt: skip
     args = [
@@ -678,16 +682,16 @@ def IDF_PARAMETRE(nom: Any) -> list[list[Any]]:
                 f"paramètre inconnu « {nom} » : noms valides {', '.join(programme.parameters)} "
                 f"(ou en français {', '.join(FRENCH_NAMES)})"
             )
-        value = getattr(_reference(programme), FRENCH_NAMES.get(found, found))
-        return [_excel(value)]
+        name = FRENCH_NAMES.get(found, found)
+        return [_excel(getattr(_reference(programme), name), programme.parameters[name].unit)]
 
     return _rows([_Arg("nom", nom, read_text)], parameter)
 
 
-def _excel(value: object) -> Any:
+def _excel(value: object, unit: str) -> Any:
     """A parameter's value as a cell holds it: a number, a date, or text (a list joined)."""
     if isinstance(value, Decimal | int):
         return float(value)  # a rate stays a fraction, 0.5: a cell formatted % shows 50 %
     if isinstance(value, tuple):
-        return ", ".join(value)
+        return french.parameter(value, unit)
     return value  # a date (an Excel date) or a text

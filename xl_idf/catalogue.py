@@ -127,9 +127,9 @@ RULES: tuple[Rule, ...] = (
         "Prestataire non référencé",
         "[§Au près de quel organisme] « parmi les cabinets référencés ci-dessous »",
         "Prestataire « {found} » non référencé par la Région (prestataires référencés : "
-        "{expected})",
+        "{expected}){suggestion}",
         blocking=True,
-        parameters=("providers",),
+        parameters=("providers", "provider_aliases", "legal_forms"),
     ),
     Rule(
         "E10",
@@ -162,8 +162,9 @@ RULES: tuple[Rule, ...] = (
         "Prestation d'un prestataire non référencé",
         "[§Dépenses concernées] « réalisées par […] un prestataire référencé par la Région, "
         "facturées par un prestataire référencé »",
-        "Facture du prestataire « {found} », non référencé par la Région : ligne exclue",
-        parameters=("providers",),
+        "Facture du prestataire « {found} », non référencé par la Région : ligne "
+        "exclue{suggestion}",
+        parameters=("providers", "provider_aliases", "legal_forms"),
     ),
     Rule(
         "X02",

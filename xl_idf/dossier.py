@@ -28,9 +28,9 @@ from xl_idf.payments import (
     schedule_payments,
 )
 from xl_idf.programme import Parameters, Programme
+from xl_idf.providers import match_provider
 from xl_idf.records import Dossier, ExpenseLine, Payment, PaymentType
 from xl_idf.subsidy import Subsidy, compute_subsidy, phase_bases
-from xl_idf.values import match_name
 
 # Codes that leave a dossier `incomplete` when they stand on its own row (SPEC 2 and 3).
 _INCOMPLETE_CODES = frozenset({"F04", "F06", "F07", "F08"})
@@ -130,7 +130,7 @@ def assess_lines(
     dossier: Dossier, lines: Iterable[ExpenseLine], params: Parameters
 ) -> list[LineResult]:
     """The line rules on each line of a dossier (X01-X05, X08-X10, and its phase)."""
-    provider = match_name(dossier.prestataire, params.providers)
+    provider = match_provider(dossier.prestataire, params)
     return [_assess_line(line, params, provider) for line in lines]
 
 

@@ -7,6 +7,7 @@ is missing cannot be decided: the dossier is then `incomplete`, never `ineligibl
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError
@@ -16,6 +17,7 @@ from xl_idf import french
 from xl_idf.catalogue import finding
 from xl_idf.findings import Finding, Severity
 from xl_idf.programme import Parameters
+from xl_idf.providers import match_provider, suggestion
 from xl_idf.records import NO_APPROVAL, Dossier, LegalForm
 from xl_idf.values import fold, match_name
 
@@ -57,7 +59,7 @@ class EligibilityResult:
         return tuple(f.message for f in self.findings if f.severity is Severity.ERROR)
 
 
-def category(effectif: int, params: Parameters) -> Category:
+def category(effectif: Decimal | int, params: Parameters) -> Category:
     """PME below the SME threshold, ETI below the ETI threshold, else not eligible [§Taille]."""
     if effectif < params.pme_employees_below:
         return Category.PME
@@ -87,7 +89,7 @@ def assess_eligibility(dossier: Dossier, params: Parameters) -> EligibilityResul
             incomplete = True
             return True
         value = getattr(dossier, name)
-        if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+        if isinstance(value, int | Decimal) and not isinstance(value, bool) and value < 0:
             # A negative head count or duration is a typing error, not a criterion failed.
             found.append(dossier.negative(name))
             incomplete = True
@@ -163,7 +165,7 @@ def assess_eligibility(dossier: Dossier, params: Parameters) -> EligibilityResul
                 )
             )
 
-    if not unknown("prestataire") and match_name(dossier.prestataire, params.providers) is None:
+    if not unknown("prestataire") and match_provider(dossier.prestataire, params) is None:
         found.append(
             finding(
                 "E09",
@@ -171,6 +173,7 @@ def assess_eligibility(dossier: Dossier, params: Parameters) -> EligibilityResul
                 num,
                 found=str(dossier.prestataire),
                 expected=french.listing(params.providers),
+                suggestion=suggestion(str(dossier.prestataire), params),
             )
         )
 

@@ -15,8 +15,9 @@ from xl_idf.catalogue import finding
 from xl_idf.findings import Finding, Severity
 from xl_idf.money import ZERO, cents_down
 from xl_idf.programme import Parameters
+from xl_idf.providers import match_provider, name_key, suggestion
 from xl_idf.records import ExpenseLine
-from xl_idf.values import fold, match_name
+from xl_idf.values import fold
 
 
 @dataclass(frozen=True)
@@ -97,10 +98,18 @@ def assess_line(
                 )
 
     if not blank("prestataire"):
-        provider = match_name(line.prestataire, params.providers)
+        provider = match_provider(line.prestataire, params)
         if provider is None:
-            found.append(finding("X01", line.at("prestataire"), num, found=str(line.prestataire)))
-        elif dossier_provider is not None and fold(provider) != fold(dossier_provider):
+            found.append(
+                finding(
+                    "X01",
+                    line.at("prestataire"),
+                    num,
+                    found=str(line.prestataire),
+                    suggestion=suggestion(str(line.prestataire), params),
+                )
+            )
+        elif dossier_provider is not None and provider != dossier_provider:
             found.append(
                 finding(
                     "X08",
@@ -166,9 +175,8 @@ _EXCLUDING = frozenset({"X03", "X09"})
 
 
 def provider_key(line: ExpenseLine, params: Parameters) -> str:
-    """Who issued a line's invoice: the referenced name it matches, else its folded spelling."""
-    written = line.prestataire or ""
-    return match_name(written, params.providers) or fold(written)
+    """Who issued a line's invoice, however spelled (Top-Tech, TOPTECH): its name key."""
+    return name_key(line.prestataire or "")
 
 
 def mark_duplicates(

@@ -62,6 +62,9 @@ def listing(items: tuple[str, ...] | list[str]) -> str:
 
 def parameter(value: object, unit: str) -> str:
     """A programme parameter's value in words, by its unit (see `xl_idf.programme`)."""
+    if unit == "aliases" and isinstance(value, tuple):
+        # (provider, its other names) pairs: « AFNOR : AFNOR Certification, … ; … ».
+        return " ; ".join(f"{provider} : {listing(names)}" for provider, names in value)
     if isinstance(value, tuple):
         return listing([str(item) for item in value])
     if isinstance(value, Decimal):

@@ -20,6 +20,7 @@ from typing import Any
 
 from xl_idf import french
 from xl_idf.errors import ProgrammeError
+from xl_idf.providers import Aliases, conflicts
 from xl_idf.values import DEPARTMENTS
 
 DEFAULT_PROGRAMME = "occitanie-idf-2020-2022"
@@ -51,6 +52,8 @@ class Parameters:
     ess_approvals: tuple[str, ...] = field(metadata=_unit("names"))
     ess_min_production_revenue_share: Decimal = field(metadata=_unit("percent"))
     providers: tuple[str, ...] = field(metadata=_unit("names"))
+    provider_aliases: Aliases = field(metadata=_unit("aliases"))
+    legal_forms: tuple[str, ...] = field(metadata=_unit("names"))
     daily_cap: Decimal = field(metadata=_unit("EUR"))
     total_cap: Decimal = field(metadata=_unit("EUR"))
     phase1_max_days: Decimal = field(metadata=_unit("days"))
@@ -200,6 +203,7 @@ class _Loader:
         missing = sorted(set(PARAMETER_UNITS) - set(raw))
         if missing:
             raise self.fail(f"parameters.{missing[0]}", "paramètre obligatoire absent")
+        self.providers_apart(parameters)
         return Programme(
             id=data["id"],
             title=data["title"],
@@ -207,6 +211,22 @@ class _Loader:
             path=self.path,
             parameters={name: parameters[name] for name in PARAMETER_UNITS},
         )
+
+    def providers_apart(self, parameters: Mapping[str, Parameter]) -> None:
+        """No name may stand for two providers, on any day: checked across three parameters."""
+        names = ("providers", "provider_aliases", "legal_forms")
+        # The values in force change only on a start date: each start is checked.
+        starts = {dated.start or date.min for name in names for dated in parameters[name].values}
+        for day in sorted(starts):
+            in_force = [parameters[name].at(day) for name in names]
+            if any(dated is None for dated in in_force):
+                continue
+            providers, aliases, forms = (dated.value for dated in in_force if dated is not None)
+            for name, why in conflicts(providers, aliases, forms):
+                dated = in_force[names.index(name)]
+                values = parameters[name].values
+                where = "value" if len(values) == 1 else f"values[{values.index(dated)}].value"
+                raise self.fail(f"parameters.{name}.{where}", why)
 
     def only_keys(self, where: str, table: Any, required: set[str], optional: set[str]) -> None:
         if not isinstance(table, dict):
@@ -343,6 +363,17 @@ def _list_of(check: Callable[[str], bool], what: str) -> Callable[[Any], tuple[s
     return convert
 
 
+def _to_aliases(raw: Any) -> Aliases:
+    if not isinstance(raw, dict):
+        raise TypeError("une table est attendue : « prestataire » = [autres noms]")
+    pairs = []
+    for provider, names in raw.items():
+        if not isinstance(names, list) or not names:
+            raise TypeError(f"« {provider} » : une liste non vide de noms est attendue")
+        pairs.append((provider, _list_of(lambda s: bool(s.strip()), "nom")(names)))
+    return tuple(pairs)
+
+
 _CONVERTERS: Mapping[str, Callable[[Any], Any]] = {
     "EUR": _to_euros,
     "percent": _to_rate,
@@ -355,4 +386,5 @@ _CONVERTERS: Mapping[str, Callable[[Any], Any]] = {
     "departments": _list_of(DEPARTMENTS.__contains__, "code de département"),
     "naf_divisions": _list_of(lambda s: bool(_NAF_DIVISION.match(s)), "division NAF"),
     "names": _list_of(lambda s: bool(s.strip()), "nom"),
+    "aliases": _to_aliases,
 }

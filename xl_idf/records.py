@@ -33,6 +33,12 @@ class LegalForm(StrEnum):
 
 NO_APPROVAL = "Aucun"  # Agrément ESS: the dropdown's first entry, meaning no approval
 
+# Plausibility bounds, whatever the programme: beyond them a value is a typing slip. The template's
+# input checks and the sheet schemas both use them, so that the two never disagree.
+MAX_EMPLOYEES = 1_000_000
+MAX_MONTHS = 600
+MAX_DAYS = 366
+
 
 class PaymentType(StrEnum):
     """Type of a recorded payment (sheet Versements)."""
@@ -140,7 +146,8 @@ class Dossier(Record):
     activite_industrielle: bool | None = column("Activité industrielle")
     agrement_ess: str | None = column("Agrément ESS")
     part_recettes_production: Decimal | None = column("Part recettes production (%)")
-    effectif: int | None = column("Effectif")
+    # Staff in annual work units (UTA, the EU's count): 249.5 is a head count.
+    effectif: Decimal | None = column("Effectif")
     duree_premier_bilan: int | None = column("Durée 1er bilan (mois)")
     departement: str | None = column("Département")
     code_postal: str | None = column("Code postal")

@@ -20,13 +20,17 @@ from pandera.typing import Series
 from xl_idf import french
 from xl_idf.catalogue import finding
 from xl_idf.findings import Finding
-from xl_idf.records import Dossier, ExpenseLine, Payment, Record
+from xl_idf.records import (
+    MAX_DAYS,
+    MAX_EMPLOYEES,
+    MAX_MONTHS,
+    Dossier,
+    ExpenseLine,
+    Payment,
+    Record,
+)
 
 NAF_CODE = r"[0-9]{2}\.?[0-9]{2}[A-Za-z]"
-# Plausibility: beyond these a value is a typing slip, whatever the programme.
-MAX_EMPLOYEES = 1_000_000
-MAX_MONTHS = 600
-MAX_DAYS = 366
 
 
 def _at_most(limit: int) -> Any:

@@ -27,6 +27,9 @@ from xl_idf import french
 from xl_idf.files import write_atomically
 from xl_idf.programme import Parameters, Programme
 from xl_idf.records import (
+    MAX_DAYS,
+    MAX_EMPLOYEES,
+    MAX_MONTHS,
     NO_APPROVAL,
     Dossier,
     ExpenseLine,
@@ -137,6 +140,7 @@ def _validation(kind: _Kind, operator: _Operator, formula1: str, formula2: str |
 
 AMOUNT_MAX = "1000000000"
 _POSITIVE_AMOUNT = "Montant en euros, positif ou nul (ex. 6000 ou 6 000,00)."
+_POSITIVE_DAYS = "Nombre de jours positif."
 _NUMBER_LENGTH = "N° de dossier de 1 à 40 caractères."
 _PERIOD_DATE = "Date attendue au format jj/mm/aaaa, entre le {first} et le {last}."
 
@@ -154,15 +158,23 @@ COLUMNS: dict[type[Record], dict[str, Column]] = {
             choices=YES_NO_LIST),
         "agrement_ess": Column(12, "Pour une association : agrément EI, EA, ou Aucun.",
                                choices=APPROVALS),
+        # Not a percentage format: the provider types 60 for 60 %, and a number between 0 and 1
+        # is refused as ambiguous. A cell they format as a percentage themselves holds 0.6 for
+        # 60 %: the reader reads it by its format (workbook.PERCENT_READERS).
         "part_recettes_production": Column(
             13, "Pour une association sans agrément : part des recettes issues de la production, "
-            "en % (ex. 55).", "0.0",
-            check=lambda p: _decimal("0", "100", "Pourcentage entre 0 et 100.")),
-        "effectif": Column(10, "Nombre de salariés (entier).", "0",
-                           check=lambda p: _whole("0", "10000000", "Effectif : nombre entier.")),
+            "en points : saisir 60 pour 60 % (pas 0,6).", "0.0",
+            check=lambda p: _decimal("0", "100",
+                                     "Pourcentage entre 0 et 100 : saisir 60 pour 60 %.")),
+        # General, not "0": a head count in annual work units may have decimals (249,5).
+        "effectif": Column(
+            10, "Effectif salarié en unités de travail annuel (UTA) : décimales permises "
+            "(ex. 249,5).", "General",
+            check=lambda p: _decimal("0", str(MAX_EMPLOYEES),
+                                     "Effectif : nombre positif, décimales permises (ex. 249,5).")),
         "duree_premier_bilan": Column(
             12, "Durée du premier bilan d'activité, en mois.", "0",
-            check=lambda p: _whole("0", "600", "Durée en mois : nombre entier.")),
+            check=lambda p: _whole("0", str(MAX_MONTHS), "Durée en mois : nombre entier.")),
         "departement": Column(12, "Département de l'établissement accompagné, ex. 31.", TEXT,
                               choices=DEPARTMENTS),
         "code_postal": Column(11, "Code postal de l'établissement : 5 chiffres.", TEXT,
@@ -185,11 +197,11 @@ COLUMNS: dict[type[Record], dict[str, Column]] = {
         "attestation_minimis": Column(12, "Attestation de minimis fournie ?",
                                       choices=YES_NO_LIST),
         "jours_p1": Column(11, "Jours de prestation prévus en phase 1 (diagnostic).", "General",
-                           check=lambda p: _decimal("0", "366", "Nombre de jours positif.")),
+                           check=lambda p: _decimal("0", str(MAX_DAYS), _POSITIVE_DAYS)),
         "montant_p1": Column(16, "Montant prévu de la phase 1, en euros HT.", EUROS,
                              check=lambda p: _decimal("0", AMOUNT_MAX, _POSITIVE_AMOUNT)),
         "jours_p2": Column(11, "Jours de prestation prévus en phase 2 (vide si aucune).", "General",
-                           check=lambda p: _decimal("0", "366", "Nombre de jours positif.")),
+                           check=lambda p: _decimal("0", str(MAX_DAYS), _POSITIVE_DAYS)),
         "montant_p2": Column(16, "Montant prévu de la phase 2, en euros HT.", EUROS,
                              check=lambda p: _decimal("0", AMOUNT_MAX, _POSITIVE_AMOUNT)),
     },
@@ -335,6 +347,7 @@ _INSTRUCTION_LINE = 110  # characters that fit on one line of the instructions' 
 def _instructions(sheet: Worksheet, programme: Programme, p: Parameters) -> None:
     """The French instructions, with the programme's own figures."""
     cap, total = french.eur(p.daily_cap), french.eur(p.total_cap)
+    aliases = dict(p.provider_aliases)
     lines: list[tuple[str, str]] = [
         ("title", TEMPLATE_TITLE),
         ("", f"{programme.title} — modèle version {TEMPLATE_VERSION}"),
@@ -373,7 +386,10 @@ def _instructions(sheet: Worksheet, programme: Programme, p: Parameters) -> None
              f"{french.eur(p.de_minimis_ceiling)} sur {p.de_minimis_period}."),
         ("", ""),
         ("head", "Prestataires référencés"),
-        *(("", name) for name in p.providers),
+        *(("", name + (f" (ou : {french.listing(aliases[name])})" if name in aliases else ""))
+          for name in p.providers),
+        ("", f"Un nom peut être suivi de sa forme juridique ({french.listing(p.legal_forms)}) ; "
+             "majuscules, accents, espaces, tirets et apostrophes ne comptent pas."),
         ("", ""),
         ("head", "À la réception"),
         ("", "La Région contrôle le classeur avec « xl-idf validate » : chaque problème est "

@@ -26,6 +26,7 @@ from xl_idf import french
 from xl_idf.catalogue import finding
 from xl_idf.findings import Finding, Location
 from xl_idf.programme import Programme
+from xl_idf.providers import name_key
 from xl_idf.quarter import assess_quarter
 from xl_idf.records import Dossier, ExpenseLine, Payment
 from xl_idf.report import DossierSummary, FileReport, FileStatus, Report, sort_key, status_of
@@ -230,7 +231,7 @@ def across_files(checked: Sequence[Checked], strict: bool) -> list[FileReport]:
     for index, item in enumerate(checked):
         path = item.report.path
         for invoice in item.invoices:
-            key = (fold(invoice.provider), fold(invoice.number))
+            key = (name_key(invoice.provider), fold(invoice.number))
             earlier = invoices.setdefault(key, (path, invoice))
             # Twice in one file is X07, found by the file's own check.
             if earlier[0] != path:

@@ -36,7 +36,8 @@ _EXCEL_ERRORS = frozenset(
     ]
 )
 # Excel keeps 15 significant digits: a larger number has already lost some.
-_EXCEL_LIMIT = Decimal(10) ** 15
+EXCEL_DIGITS = 15
+_EXCEL_LIMIT = Decimal(10) ** EXCEL_DIGITS
 _SPACES = " \u00a0\u202f"
 _FOLD_AS_SPACE = str.maketrans(dict.fromkeys("-_.'’\u2010\u2011", " "))
 _ONE_SPACE = str.maketrans(dict.fromkeys(_SPACES, " "))
@@ -87,7 +88,10 @@ def is_blank(raw: object) -> bool:
 
 @lru_cache(maxsize=4096)
 def fold(text: str) -> str:
-    """The key two spellings of a name share when they differ only by case, accents or spacing."""
+    """The key of a text ignoring case, accents and spacing; hyphens and apostrophes are spaces."""
+    # Words stay apart, for what is keyed by fold: header labels, sheet names, list choices and
+    # invoice numbers (X07, C01), where F-1-17 and F-11-7 are two invoices. Provider names drop
+    # the spaces too (providers.name_key: Top-Tech is TOPTECH).
     # Cached: the same provider names and list values are folded again on every row.
     # Case folding then compatibility decomposition, twice, so that folding a key changes nothing.
     text = unicodedata.normalize("NFD", text)
@@ -156,19 +160,41 @@ def read_decimal(raw: object) -> Reading[Decimal]:
 
 @_edge
 def read_percent(raw: object) -> Reading[Decimal]:
-    """Percent points from 0 to 100: 55, « 55 % », « 55,5 % »."""
+    """Percent points from 0 to 100 in a cell without a percentage format: 55, « 55,5 % »."""
     value = _number(raw, "pourcentage", "55 ou 55 %", _PERCENT_UNIT)
     if not 0 <= value <= 100:
         raise ValueRejected(f"pourcentage hors limites « {_shown(raw)} » : attendu de 0 à 100")
-    notes = [_text_note(raw, "pourcentage", f"{_fr(value)} %")]
-    # A cell formatted as a percentage holds 0.55 when it shows 55 %.
+    # 0.6 may be 0.6 % or 60 % formatted away (a percentage cell stores 60 % as 0.6): nothing
+    # says which, and reading 0.6 % would make an association ineligible (E02). A « % » typed
+    # with the number says what it is.
     if 0 < value < 1 and not (isinstance(raw, str) and "%" in raw):
-        points = _fr((value * 100).normalize())
-        notes.append(
-            f"pourcentage lu {_fr(value)} % : s'agissait-il de {points} % ? Une cellule au format "
-            f"pourcentage affichant {points} % contient {_fr(value)} ; saisir {points}"
+        shown, points = _fr(value), _fr(_tidy(value * 100))
+        raise ValueRejected(
+            f"pourcentage ambigu « {_shown(raw)} » : {shown} % ou {points} % ? Saisir {points} "
+            f"pour {points} % (ou « {shown} % » pour {shown} %)"
         )
-    return Reading(value, _joined(notes))
+    return Reading(value, _text_note(raw, "pourcentage", f"{_fr(value)} %"))
+
+
+@_edge
+def read_percent_formatted(raw: object) -> Reading[Decimal]:
+    """A cell formatted as a percentage: 0.6 (shown 60 %) is 60 percent points."""
+    if isinstance(raw, str):
+        # Text shows as typed, whatever the cell's format: « 60 % » is 60, « 0,6 % » is 0.6.
+        return read_percent(raw)
+    fraction = _number(raw, "pourcentage", "60 %")
+    points = _tidy(fraction * 100)
+    shown = f"{_fr(points)} %"
+    if not 0 <= points <= 100:
+        raise ValueRejected(
+            f"pourcentage hors limites « {shown} » (cellule au format pourcentage) : "
+            "attendu de 0 % à 100 %"
+        )
+    note = (
+        f"valeur {_fr(fraction)} d'une cellule au format pourcentage (affichée {shown}), "
+        f"lue {shown}"
+    )
+    return Reading(points, None if points == fraction else note)
 
 
 @_edge
@@ -284,13 +310,22 @@ def _find(text: str, names: Sequence[str]) -> str | None:
     return next((name for name in names if fold(name) == key), None)
 
 
+def excel_decimal(number: float) -> Decimal:
+    """A float from a cell as the decimal Excel holds: rounded to its 15 significant digits."""
+    # A formula's result such as 5816.749999999999 is stored with binary noise in its 16th and
+    # 17th digits, which Excel never shows (5 816,75) and LibreOffice does not write (5816.75):
+    # the same cell must read the same whichever program saved the file. float() first: a float
+    # subclass (numpy's float64) formats differently.
+    return Decimal(format(float(number), f".{EXCEL_DIGITS}g"))
+
+
 def _as_number(raw: object) -> Decimal | None:
-    """The exact value of a number cell (a float through its repr), None if it holds no number."""
+    """The value of a number cell at Excel's precision; None if it holds no number."""
     # bool is an int, but TRUE in a number cell is a mistake, not 1.
     if isinstance(raw, bool) or not isinstance(raw, int | float | Decimal):
         return None
-    # float() first: a float subclass (numpy's float64) has a repr that is not a number.
-    value = Decimal(repr(float(raw))) if isinstance(raw, float) else Decimal(raw)
+    # An int or a Decimal (Office.js, openpyxl, the tests) is already exact.
+    value = excel_decimal(raw) if isinstance(raw, float) else Decimal(raw)
     if not value.is_finite():
         raise ValueRejected(f"nombre invalide « {_shown(raw)} »")
     return value
@@ -388,6 +423,11 @@ def _joined(notes: list[str | None]) -> str | None:
     return " ; ".join(note for note in notes if note) or None
 
 
+def _tidy(value: Decimal) -> Decimal:
+    """A computed number without trailing zeros or exponent: 60.0 is 60, 55.50 is 55.5."""
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
 def _plain(value: Decimal) -> str:
     """A number's digits without exponent, and without a '.0' when it is whole."""
     return str(int(value)) if value == value.to_integral_value() else format(value, "f")
@@ -410,6 +450,6 @@ def _shown(raw: object) -> str:
     if isinstance(raw, date):
         return _french_date(raw)
     if isinstance(raw, int | float | Decimal):
-        value = Decimal(repr(float(raw))) if isinstance(raw, float) else Decimal(raw)
+        value = excel_decimal(raw) if isinstance(raw, float) else Decimal(raw)
         return _plain(value).replace(".", ",") if value.is_finite() else str(raw)
     return str(raw)

@@ -12,13 +12,14 @@ import re
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 from xml.etree import ElementTree
 
 from python_calamine import CalamineError, CalamineWorkbook
 
-from xl_idf import values
+from xl_idf import providers, values
 from xl_idf.catalogue import finding
 from xl_idf.errors import ValueRejected, XlIdfError
 from xl_idf.findings import Finding, Location
@@ -82,6 +83,9 @@ def field_readers(params: Parameters) -> dict[type[Record], dict[str, Reader]]:
         got = values.read_choice(raw, ("1", "2"))
         return values.Reading(None if got.value is None else int(got.value), got.note)
 
+    def provider(raw: object) -> values.Reading[str]:
+        return providers.read_provider(raw, params)
+
     text, amount, days = values.read_text, values.read_amount, values.read_decimal
     return {
         Dossier: {
@@ -89,16 +93,16 @@ def field_readers(params: Parameters) -> dict[type[Record], dict[str, Reader]]:
             "code_naf": text, "forme_juridique": enum(LegalForm),
             "activite_industrielle": values.read_bool,
             "agrement_ess": choice((NO_APPROVAL, *params.ess_approvals)),
-            "part_recettes_production": values.read_percent, "effectif": values.read_int,
+            "part_recettes_production": values.read_percent, "effectif": values.read_decimal,
             "duree_premier_bilan": values.read_int, "departement": values.read_department,
             "code_postal": values.read_postal_code, "en_difficulte": values.read_bool,
             "a_jour_fiscal_social": values.read_bool, "fonds_propres": amount,
-            "prestataire": text, "date_depot": values.read_date, "aides_minimis_3_ans": amount,
+            "prestataire": provider, "date_depot": values.read_date, "aides_minimis_3_ans": amount,
             "attestation_minimis": values.read_bool, "jours_p1": days, "montant_p1": amount,
             "jours_p2": days, "montant_p2": amount,
         },
         ExpenseLine: {
-            "dossier": text, "phase": phase, "prestataire": text, "numero_facture": text,
+            "dossier": text, "phase": phase, "prestataire": provider, "numero_facture": text,
             "date_prestation": values.read_date, "date_facture": values.read_date,
             "jours": days, "montant_ht": amount,
             "departement_prestation": values.read_department,
@@ -109,6 +113,13 @@ def field_readers(params: Parameters) -> dict[type[Record], dict[str, Reader]]:
             "montant": amount,
         },
     }  # fmt: skip
+
+
+# Fields read by their cell's number format as well as its value: a cell formatted as a
+# percentage holds a fraction (Excel stores 60 % as 0.6), read by this reader instead.
+PERCENT_READERS: Mapping[type[Record], Mapping[str, Reader]] = {
+    Dossier: {"part_recettes_production": values.read_percent_formatted},
+}
 
 
 def read_workbook(path: Path, params: Parameters) -> WorkbookContent:
@@ -129,7 +140,10 @@ def read_workbook(path: Path, params: Parameters) -> WorkbookContent:
             records[kind] = ()
             continue
         name, rows = loaded
-        sheet = _Sheet(name, rows, kind, readers[kind], pending.get(name, frozenset()))
+        sheet = _Sheet(
+            name, rows, kind, readers[kind], pending.get(name, frozenset()),
+            PERCENT_READERS.get(kind, {}), partial(_percent_cells, path, name),
+        )  # fmt: skip
         records[kind] = tuple(sheet.records(first_data_rows.get(values.fold(name)), found))
     return WorkbookContent(
         path=str(path),
@@ -170,11 +184,16 @@ class _Sheet:
         kind: type[Record],
         readers: Mapping[str, Reader],
         pending: frozenset[str],
+        formatted: Mapping[str, Reader],
+        find_percent_cells: Callable[[str], frozenset[str]],
     ) -> None:
         self.name, self.rows, self.kind, self.readers = name, rows, kind, readers
         self.pending = pending
         self.headers = kind.headers()
         self.by_label = {values.fold(label): field for field, label in self.headers.items()}
+        # Read by their cell's format: found once the header row says where the column is.
+        self.formatted, self.find_percent_cells = formatted, find_percent_cells
+        self.percent_cells: frozenset[str] = frozenset()
 
     def header_row(self, first_data_row: int | None) -> int | None:
         """The 0-based index of the header row: the table's, else the row most labels match."""
@@ -211,6 +230,13 @@ class _Sheet:
         for field in sorted(missing, key=list(self.headers).index):
             found.append(finding("F03", where, column=self.headers[field], sheet=self.name))
         letters = {field: column_letter(position + 1) for field, position in columns.items()}
+        self.percent_cells = frozenset().union(
+            *(
+                self.find_percent_cells(letters[field])
+                for field in self.formatted
+                if field in letters
+            )
+        )
         for index in range(header + 1, len(self.rows)):
             row = self.rows[index]
             if all(values.is_blank(cell) for cell in row):
@@ -236,8 +262,9 @@ class _Sheet:
                 unreadable.add(field)
                 problems.append((field, "F08", {}))
                 continue
+            read = self.formatted[field] if cell in self.percent_cells else self.readers[field]
             try:
-                reading = self.readers[field](row[position] if position < len(row) else None)
+                reading = read(row[position] if position < len(row) else None)
             except ValueRejected as exc:
                 unreadable.add(field)
                 problems.append((field, "F04", {"why": str(exc)}))
@@ -260,6 +287,11 @@ _NS = {
     "main": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
     "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
 }
+_STYLES_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
+# Excel's built-in number formats that show a percentage: 9 is « 0% », 10 is « 0.00% ».
+_PERCENT_BUILTIN = frozenset({9, 10})
+_STYLE = re.compile(rb'\ss="([0-9]+)"')
+_CELL_START = re.compile(rb"<(?:\w+:)?c\s")  # <c r=..., or with a namespace prefix: <x:c r=...
 _R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 # A cell with content (not a self-closing `<c .../>`), its reference, and its content: cells do
 # not nest, so the lazy match stops at the cell's own end and the scan stays linear.
@@ -296,16 +328,106 @@ def _formulas_without_value(path: Path) -> dict[str, frozenset[str]]:
         return {}
 
 
+def _percent_cells(path: Path, sheet: str, column: str) -> frozenset[str]:
+    """The cells of `column` in `sheet` whose number format shows a percentage."""
+    # python-calamine gives values without their formats, so the styles and the sheet's XML are
+    # read here: linear, bounded like the formula scan, and only for the one column asked.
+    try:
+        with zipfile.ZipFile(path) as archive:
+            styles = _percent_styles(archive)
+            part = _sheet_parts(archive).get(sheet)
+            if not styles or part is None or archive.getinfo(part).file_size > FORMULA_SCAN_LIMIT:
+                return frozenset()
+            data = archive.read(part)
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError, ValueError):
+        return frozenset()
+    found = set()
+    for ref, tag in _column_cells(data, column):
+        style = _STYLE.search(tag)
+        if style is not None and int(style[1]) in styles:
+            found.add(ref)
+    return frozenset(found)
+
+
+def _column_cells(data: bytes, column: str) -> Iterator[tuple[str, bytes]]:
+    """Each cell of `column` in a sheet's XML: its reference and its start tag."""
+    # The references are found by a literal search, twenty times faster than a pattern that
+    # starts at every cell; then each one's enclosing tag. A tag is looked at once, and never
+    # searched back past the last one, so the scan stays linear even in a file built to defeat it.
+    done = 0
+    for ref in re.finditer(b'r="(' + column.encode() + rb'[0-9]+)"', data):
+        if ref.start() < done:
+            continue
+        begin, end = data.rfind(b"<", done, ref.start()), data.find(b">", ref.end())
+        if begin < 0 or end < 0:
+            continue
+        done = end
+        tag = data[begin:end]
+        if _CELL_START.match(tag) and data[ref.start() - 1 : ref.start()].isspace():
+            yield ref[1].decode(), tag
+
+
+def _percent_styles(archive: zipfile.ZipFile) -> frozenset[int]:
+    """The indexes of the cell formats (`cellXfs`, a cell's `s`) that show a percentage."""
+    part = _related_part(archive, _STYLES_TYPE)
+    if part is None or archive.getinfo(part).file_size > FORMULA_SCAN_LIMIT:
+        return frozenset()
+    styles = ElementTree.fromstring(archive.read(part))
+    codes = {
+        int(fmt.get("numFmtId", "-1")): fmt.get("formatCode", "")
+        for fmt in styles.iterfind("main:numFmts/main:numFmt", _NS)
+    }
+    percent = {n for n in _PERCENT_BUILTIN if n not in codes}
+    percent |= {n for n, code in codes.items() if is_percent_format(code)}
+    return frozenset(
+        index
+        for index, xf in enumerate(styles.iterfind("main:cellXfs/main:xf", _NS))
+        if int(xf.get("numFmtId", "0")) in percent
+    )
+
+
+def is_percent_format(code: str) -> bool:
+    """Whether an Excel number format shows a percentage: a « % » outside quotes and escapes."""
+    chars = iter(code)
+    for char in chars:
+        if char == '"':  # a quoted text: « 0.0" %" » shows a literal sign
+            for quoted in chars:
+                if quoted == '"':
+                    break
+        elif char == "[":  # a colour, a condition or a locale: [Red], [>=100], [$-40C]
+            for inside in chars:
+                if inside == "]":
+                    break
+        elif char in "\\_*":  # \% a literal sign, _% a space as wide as it, *% a fill
+            next(chars, None)
+        elif char == "%":
+            return True
+    return False
+
+
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name to its XML part in the archive, from the workbook's relationships."""
     workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {
-        rel.get("Id"): rel.get("Target", "") for rel in rels.findall("rel:Relationship", _NS)
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in _workbook_relationships(archive)}
+    return {
+        sheet.get("name", ""): _part_path(targets.get(sheet.get(_R_ID), ""))
+        for sheet in workbook.iterfind("main:sheets/main:sheet", _NS)
     }
-    parts = {}
-    for sheet in workbook.iterfind("main:sheets/main:sheet", _NS):
-        target = targets.get(sheet.get(_R_ID), "")
-        path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
-        parts[sheet.get("name", "")] = path
-    return parts
+
+
+def _related_part(archive: zipfile.ZipFile, kind: str) -> str | None:
+    """The workbook's part of relationship type `kind` (its styles), or None."""
+    for rel in _workbook_relationships(archive):
+        if rel.get("Type") == kind:
+            return _part_path(rel.get("Target", ""))
+    return None
+
+
+def _workbook_relationships(archive: zipfile.ZipFile) -> list[ElementTree.Element]:
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    return rels.findall("rel:Relationship", _NS)
+
+
+def _part_path(target: str) -> str:
+    """A relationship's target as a path in the archive (relative to `xl/`, or absolute)."""
+    return target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)

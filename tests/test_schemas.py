@@ -1,0 +1,59 @@
+"""The sheet schemas: plausibility bounds, the same as the template's input checks."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from conftest import a_dossier
+from xl_idf.records import Dossier
+from xl_idf.schemas import check_structure
+
+D = Decimal
+NB = "\u00a0"
+
+
+@pytest.mark.parametrize(
+    ("changes", "found"),
+    [
+        ({"effectif": D("249.5")}, []),
+        # The template refuses above 1,000,000 too (tests/test_template.py): one bound.
+        ({"effectif": D(1000000)}, []),
+        (
+            {"effectif": D("1000000.5")},
+            [
+                (
+                    "I7",
+                    f"Effectif : effectif invraisemblable (au-delà de 1{NB}000{NB}000) "
+                    "(valeur « 1000000.5 »)",
+                )
+            ],
+        ),
+        ({"duree_premier_bilan": 600}, []),
+        (
+            {"duree_premier_bilan": 601},
+            [
+                (
+                    "J7",
+                    "Durée 1er bilan (mois) : durée invraisemblable (au-delà de 600 mois) "
+                    "(valeur « 601 »)",
+                )
+            ],
+        ),
+        ({"jours_p1": D(366)}, []),
+        (
+            {"jours_p1": D("366.5")},
+            [
+                (
+                    "T7",
+                    "Jours prévus phase 1 : plus de 366 jours : saisie à vérifier "
+                    "(valeur « 366.5 »)",
+                )
+            ],
+        ),
+    ],
+)
+def test_plausibility_bounds(changes, found):
+    findings = check_structure([a_dossier(**changes)], Dossier)
+    assert [(f.code, f.cell, f.message) for f in findings] == [("F04", *case) for case in found]
