@@ -1038,7 +1038,9 @@ QUOTE_FIELDS = ["jours_p1", "montant_p1", "jours_p2", "montant_p2", "fonds_propr
 
 
 def counted(eligible: Any, subsidy_total: Any, minimis: Any) -> bool:
-    """« Éligible et complet »: =((C=TRUE)*ISNUMBER(F)*(LEFT(G,5)<>"#IDF:"))=1.
+    """« Éligible et complet »: =((C=TRUE)*ISNUMBER(F)*(LEFT(K,5)<>"#IDF:"))=1.
+
+    C is IDF_ELIGIBLE, F the total of IDF_SUBVENTION, K IDF_MINIMIS (Calculs' letters).
 
     IDF_ELIGIBLE TRUE, a subsidy computed on the quote, and a de minimis answer that is OK or a
     reason (not a missing or unreadable value): the validator's `eligible`, which alone gets
@@ -1054,9 +1056,9 @@ def counted(eligible: Any, subsidy_total: Any, minimis: Any) -> bool:
 def awarded(is_counted: bool, category: Any, minimis: Any, quote: list[Any]) -> list[float]:
     """« Subvention accordée »: the quote less the part under de minimis that S06/S07 refuse.
 
-    Phase 1 =IF(H*(G="OK"),D,0); phase 2 =IF(H*((G="OK")+(B="PME")),E,0); total =I+J. SPEC 3:
-    the part under de minimis is an SME's phase 1 (its phase 2 falls under SA.40453) and both
-    phases of an ETI.
+    Phase 1 =IF(G*(K="OK"),D,0); phase 2 =IF(G*((K="OK")+(B="PME")),E,0); total =H+I, with G
+    « Éligible et complet », B IDF_CATEGORIE, D and E the quote. SPEC 3: the part under de
+    minimis is an SME's phase 1 (its phase 2 falls under SA.40453) and both phases of an ETI.
     """
     ok = minimis == "OK"
     phase1 = quote[0] if is_counted and ok else 0.0
@@ -1372,3 +1374,68 @@ def test_libreoffice_opens_the_calculator(tmp_path):
     book = openpyxl.load_workbook(converted)
     assert book.sheetnames == ["Calculs", "Aide", "xlwings.conf"]
     assert book["Calculs"]["A5"].value == "EX-01"
+
+
+def calculs_formulas() -> dict[str, str]:
+    """Each computed column of the committed Calculs: its header, and its array formula."""
+    sheet = openpyxl.load_workbook(CALCULATOR, keep_vba=True)["Calculs"]
+    formulas = {}
+    for row in sheet.iter_rows():
+        for cell in row:
+            below = sheet.cell(row=cell.row + 1, column=cell.column).value
+            if isinstance(cell.value, str) and hasattr(below, "text"):
+                formulas[cell.value] = below.text
+    return formulas
+
+
+def test_the_calculator_holds_the_formulas_the_sample_test_mirrors():
+    """The formulas `counted`, `awarded` and the `calculs` fixture mirror, exactly."""
+    formulas = calculs_formulas()
+    # Dossiers in rows 5-10 (A: N°, K: date de dépôt, P-S: the quote); results in rows 14-19.
+    assert formulas["Éligible et complet"] == (
+        '=((C14:C19=TRUE)*ISNUMBER(F14:F19)*(LEFT(K14:K19,5)<>"#IDF:"))=1'
+    )
+    assert formulas["Subvention accordée phase 1 (€)"] == (
+        '=IF(G14:G19*(K14:K19="OK"), D14:D19, 0)'
+    )
+    assert formulas["Subvention accordée phase 2 (€)"] == (
+        '=IF(G14:G19*((K14:K19="OK")+(B14:B19="PME")), E14:E19, 0)'
+    )
+    assert formulas["Base devis phase 1 (€)"] == (
+        "=IF(P5:P10>0, IDF_DEPENSE_PLAFONNEE(Q5:Q10, P5:P10, K5:K10), 0)"
+    )
+    assert formulas["Prévu phase 1 (€)"] == (
+        '=IF(G14:G19, IDF_ECHEANCIER(H14:H19, I14:I19, B23:B28, C23:C28, P5:P10+R5:R10, "", '
+        "K5:K10), 0)"
+    )
+    # Invoices in rows 41-48 (A: N°, B: phase, E: days, H: paid on, K: eligible); payments in
+    # rows 52-55 (A: N°, B: type, D: amount).
+    assert formulas["Justifié phase 2 (€)"] == (
+        '=SUMIFS($K$41:$K$48, $A$41:$A$48, A23:A28, $B$41:$B$48, 2, $H$41:$H$48, "<>", '
+        '$K$41:$K$48, ">0")'
+    )
+    assert formulas["Jours justifiés"] == (
+        '=SUMIFS($E$41:$E$48, $A$41:$A$48, A23:A28, $H$41:$H$48, "<>", $K$41:$K$48, ">0")'
+    )
+    assert formulas["Acompte phase 2 enregistré (€)"] == (
+        '=IF(COUNTIFS($A$52:$A$55, A23:A28, $B$52:$B$55, "Acompte phase 2", $D$52:$D$55, '
+        '">=0")>0, SUMIFS($D$52:$D$55, $A$52:$A$55, A23:A28, $B$52:$B$55, "Acompte phase 2", '
+        '$D$52:$D$55, ">=0"), "")'
+    )
+    assert formulas["Dû phase 1 (€)"] == (
+        "=IF(G14:G19, IDF_ECHEANCIER(H14:H19, I14:I19, G23:G28, H23:H28, I23:I28, J23:J28, "
+        "K5:K10), 0)"
+    )
+    assert formulas["Versé acompte phase 2 (€)"] == (
+        '=SUMIFS($D$52:$D$55, $A$52:$A$55, A32:A37, $B$52:$B$55, "Acompte phase 2", '
+        '$D$52:$D$55, ">=0")*G14:G19'
+    )
+    assert formulas["Date de dépôt du dossier"] == (
+        "=INDEX($K$5:$K$10, MATCH(A41:A48, $A$5:$A$10, 0))"
+    )
+    assert formulas["Subvention devis phase 1 (€)"] == (
+        "=IDF_SUBVENTION(P5:P10, Q5:Q10, R5:R10, S5:S10, M5:M10, K5:K10)"
+    )
+    assert formulas["De minimis"] == (
+        "=IDF_MINIMIS(B14:B19, D14:D19, E14:E19, N5:N10, K5:K10, O5:O10)"
+    )
