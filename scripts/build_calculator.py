@@ -17,6 +17,7 @@ import importlib.util
 import inspect
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -25,12 +26,17 @@ from typing import Any
 
 import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.formula import ArrayFormula
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xl_idf import french
+from xl_idf.eligibility import Category
+from xl_idf.money import share
 from xl_idf.programme import Parameters, Programme, load_programme
+from xl_idf.records import Dossier, ExpenseLine, Payment, PaymentType
 
 ROOT = Path(__file__).parents[1]
 OUTPUT = ROOT / "workbooks" / "calculateur-idf.xlsm"
@@ -43,13 +49,17 @@ CONF_SHEET = "xlwings.conf"  # xlwings reads its settings from a sheet of this n
 # (CELL("filename") gives "C:\...\workbooks\[calculateur-idf.xlsm]xlwings.conf").
 PYTHONPATH_FORMULA = '=LEFT(CELL("filename",A1),FIND("[",CELL("filename",A1))-1)&"..\\udfs"'
 FIRST_ROW = 5  # first example dossier of Calculs
-LINES_HEADER_ROW = 13  # header of the invoices of Calculs
+HEADER_HEIGHT = 45  # points: a header row shows three lines of wrapped text
+TEXT_HEIGHT = 60  # points: four lines of a de minimis reason or of the reasons of ineligibility
+LINE_HEIGHT = 15  # points: one line of wrapped text
+CHARACTERS_PER_WIDTH = 1.1  # characters of French text per unit of column width
 
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
 HEADER_FILL = PatternFill("solid", fgColor="FFDDEBF7")
 RESULT_FILL = PatternFill("solid", fgColor="FFE2EFDA")
 WRAP = Alignment(wrap_text=True, vertical="top")
+CENTRE = Alignment(horizontal="center")
 EUROS = '#,##0.00" €"'
 DAY = "DD/MM/YYYY"
 UNIT_FORMATS = {"EUR": EUROS, "date": DAY, "percent": "0%"}  # a rate comes back as a fraction
@@ -82,7 +92,7 @@ def build_calculator(programme: Programme) -> Workbook:
     configure(book[f"_{CONF_SHEET}"])
     calculs = book["Sheet1"]  # its VBA code name stays Sheet1: only the tab is renamed
     calculs.title = "Calculs"
-    fill_calculs(calculs, params)
+    fill_calculs(calculs, udfs, programme, params)
     fill_aide(book.create_sheet("Aide", index=1), udfs, programme, params)
     props = book.properties
     props.title = "Calculateur du Parcours Industrie du futur"
@@ -110,61 +120,74 @@ def configure(sheet: Worksheet) -> None:
 
 
 # --- Calculs ----------------------------------------------------------------------------------
+#
+# Calculs holds one table per step, stacked so that a page shows each whole: the dossiers as
+# typed, then eligibility and subsidy, the schedules, the payments, and the invoices and
+# payments they rest on. Each computed column is one array formula over the whole column.
+# Around the functions the sheet adds a few formulas of its own (who is counted, the part of
+# the subsidy de minimis refuses, sums of invoices and payments); tests/test_udfs.py mirrors
+# each and checks the result against the validator on every dossier of the sample quarter.
+
+# The dossiers' input columns A.. of Calculs: the template's own headers (SPEC 4.1).
+DOSSIER_FIELDS = [
+    "numero", "forme_juridique", "activite_industrielle", "agrement_ess",
+    "part_recettes_production", "effectif", "duree_premier_bilan", "departement",
+    "en_difficulte", "a_jour_fiscal_social", "date_depot", "prestataire", "fonds_propres",
+    "aides_minimis_3_ans", "attestation_minimis", "jours_p1", "montant_p1", "jours_p2",
+    "montant_p2",
+]  # fmt: skip
+LINE_FIELDS = [
+    "dossier", "phase", "prestataire", "date_prestation", "jours", "montant_ht",
+    "departement_prestation", "date_acquittement",
+]  # fmt: skip
+PAYMENT_FIELDS = ["dossier", "type", "date_versement", "montant"]
+# Short codes and counts, centred so that a number and the code beside it do not run together.
+CENTRED = {
+    "activite_industrielle", "agrement_ess", "part_recettes_production", "effectif",
+    "duree_premier_bilan", "departement", "en_difficulte", "a_jour_fiscal_social",
+    "attestation_minimis", "jours_p1", "jours_p2", "phase", "jours", "departement_prestation",
+}  # fmt: skip
+FORMATS = {
+    "date_depot": DAY, "fonds_propres": EUROS, "aides_minimis_3_ans": EUROS,
+    "montant_p1": EUROS, "montant_p2": EUROS, "date_prestation": DAY, "montant_ht": EUROS,
+    "date_acquittement": DAY, "date_versement": DAY, "montant": EUROS,
+}  # fmt: skip
 
 
 def example_dossiers(p: Parameters) -> list[list[Any]]:
-    """Five dossiers, one per case worth showing: each row in the order of DOSSIER_COLUMNS."""
+    """Six dossiers, one per case worth showing: each row in the order of DOSSIER_FIELDS."""
     cap, days1, days2 = p.daily_cap, p.phase1_max_days, p.phase2_max_days
     filed = date(p.period_end.year, 3, 15)
     providers = p.providers
     region = p.region_departments
     full1, full2 = cap * days1, cap * days2
-    advance = full2 * p.phase2_rate * p.phase2_advance_max_rate  # the planned one, recorded
     return [
         # Eligible SME, a full journey quoted at the daily cap.
         ["EX-01", "Entreprise", "Oui", "Aucun", None, 48, 24, region[4], "Non", "Oui", filed,
-         providers[0], 500_000, 0, "Oui", days1, full1, days2, full2, advance],
-        # ETI quoted above the daily cap; prior de minimis aid takes it above the ceiling.
+         providers[0], 500_000, 0, "Oui", days1, full1, days2, full2],
+        # ETI quoted above the daily cap; prior de minimis aid takes it above the ceiling: both
+        # of its phases are refused (S07).
         ["EX-02", "Entreprise", "Oui", "Aucun", None, 620, 36, region[0], "Non", "Oui", filed,
          providers[2], 800_000, p.de_minimis_ceiling - full1, "Oui", days1, full1 + 1000,
-         days2 - 5, full2, None],
+         days2 - 5, full2],
         # Association with an approval, its provider typed in lower case.
         ["EX-03", "Association", None, p.ess_approvals[0], None, 25, 24, region[6], "Non",
          "Oui", filed, providers[3].lower(), 40_000, 0, "Oui", days1, full1, days2 - 15,
-         cap * (days2 - 15), None],
+         cap * (days2 - 15)],
         # Not industrial, outside the region, first balance sheet too short: three reasons.
         ["EX-04", "Entreprise", "Non", "Aucun", None, 30, 6, "75", "Non", "Oui", filed,
-         providers[1], 90_000, 0, "Oui", days1, full1, None, None, None],
+         providers[1], 90_000, 0, "Oui", days1, full1, None, None],
         # Equity below the subsidy: phase 2 is reduced first.
         ["EX-05", "Entreprise", "Oui", "Aucun", None, 12, 18, region[9], "Non", "Oui", filed,
-         providers[5], 8_000, 0, "Oui", days1, full1, days2, full2, None],
+         providers[5], 8_000, 0, "Oui", days1, full1, days2, full2],
+        # SME without its de minimis attestation (S06): phase 1 refused, phase 2 awarded.
+        ["EX-06", "Entreprise", "Oui", "Aucun", None, 80, 30, region[2], "Non", "Oui", filed,
+         providers[4], 300_000, 0, "Non", days1, full1, days2 - 10, cap * (days2 - 10)],
     ]  # fmt: skip
 
 
-DOSSIER_COLUMNS = [
-    # (header, number format) of the input columns A.. of Calculs, in order
-    ("N° dossier", None), ("Forme juridique", None), ("Activité industrielle", None),
-    ("Agrément ESS", None), ("Part recettes production (%)", None), ("Effectif", None),
-    ("Durée 1er bilan (mois)", None), ("Département", None), ("En difficulté", None),
-    ("À jour fiscal et social", None), ("Date de dépôt", DAY), ("Prestataire", None),
-    ("Fonds propres (€)", EUROS), ("Aides de minimis 3 ans (€)", EUROS),
-    ("Attestation de minimis", None), ("Jours prévus phase 1", None),
-    ("Montant prévu phase 1 (€ HT)", EUROS), ("Jours prévus phase 2", None),
-    ("Montant prévu phase 2 (€ HT)", EUROS), ("Acompte phase 2 versé (€)", EUROS),
-]  # fmt: skip
-COLUMN = {header: openpyxl.utils.get_column_letter(i) for i, (header, _) in
-          enumerate(DOSSIER_COLUMNS, start=1)}  # fmt: skip
-
-LINE_COLUMNS = [
-    ("N° dossier", None), ("Phase", None), ("Prestataire", None), ("Date de prestation", DAY),
-    ("Jours", None), ("Montant HT (€)", EUROS), ("Département de prestation", None),
-    ("Date d'acquittement", DAY), ("Dépense plafonnée (€)", EUROS),
-    ("Dépense éligible (€)", EUROS),
-]  # fmt: skip
-
-
 def example_lines(p: Parameters) -> list[list[Any]]:
-    """Invoices of the example dossiers, in the order of LINE_COLUMNS (formulas left out)."""
+    """Invoices of the example dossiers, in the order of LINE_FIELDS."""
     cap, days1 = p.daily_cap, p.phase1_max_days
     year = p.period_end.year
     providers, region = p.providers, p.region_departments
@@ -173,156 +196,357 @@ def example_lines(p: Parameters) -> list[list[Any]]:
          date(year, 5, 20)],
         ["EX-01", 2, providers[0], date(year, 6, 13), 10, cap * 10, region[4],
          date(year, 7, 29)],
+        # Above the daily cap, and not paid yet: capped, and not counted as justified.
         ["EX-01", 2, providers[0], date(year, 9, 5), 10, cap * 10 + 900, region[4], None],
         ["EX-03", 1, providers[3], date(year, 6, 1), days1, cap * days1 - 500, region[6],
          date(year, 7, 1)],
+        # After the last eligible date: excluded.
         ["EX-03", 2, providers[3], date(year + 1, 1, 10), 5, cap * 5, region[6],
          date(year + 1, 2, 1)],
+        # Outside the region: excluded.
         ["EX-05", 1, providers[5], date(year, 5, 2), days1, cap * days1, "75",
          date(year, 6, 2)],
+        ["EX-06", 1, providers[4], date(year, 5, 9), days1, cap * days1, region[2],
+         date(year, 6, 10)],
+        ["EX-06", 2, providers[4], date(year, 9, 12), 10, cap * 10, region[2],
+         date(year, 10, 14)],
     ]  # fmt: skip
 
 
-def fill_calculs(sheet: Worksheet, p: Parameters) -> None:
-    """Example dossiers and invoices with the formulas calling every IDF_* function."""
+def example_payments(p: Parameters) -> list[list[Any]]:
+    """Payments already recorded for the example dossiers, in the order of PAYMENT_FIELDS."""
+    cap, days1, days2 = p.daily_cap, p.phase1_max_days, p.phase2_max_days
+    year = p.period_end.year
+    # The planned advances: the largest share of each phase 2 subsidy, as the core computes it.
+    ex01 = share(p.phase2_advance_max_rate, share(p.phase2_rate, cap * days2))
+    ex06 = share(p.phase2_advance_max_rate, share(p.phase2_rate, cap * (days2 - 10)))
+    return [
+        ["EX-01", str(PaymentType.PHASE1), date(year, 5, 30), cap * days1],
+        ["EX-01", str(PaymentType.ADVANCE_PHASE2), date(year, 8, 10), ex01],
+        ["EX-03", str(PaymentType.PHASE1), date(year, 7, 20), cap * days1 - 500],
+        ["EX-06", str(PaymentType.ADVANCE_PHASE2), date(year, 10, 28), ex06],
+    ]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One table of Calculs: a title row, a header row, then `size` rows of data."""
+
+    title: int
+    headers: tuple[str, ...]
+    size: int
+
+    @property
+    def header(self) -> int:
+        """The header row."""
+        return self.title + 1
+
+    @property
+    def first(self) -> int:
+        """The first data row."""
+        return self.title + 2
+
+    @property
+    def last(self) -> int:
+        """The last data row."""
+        return self.first + self.size - 1
+
+    @property
+    def end(self) -> int:
+        """The row after the table and its blank separating row: the next table's title."""
+        return self.last + 2
+
+    def letter(self, header: str) -> str:
+        """The column letter of `header`."""
+        return get_column_letter(self.headers.index(header) + 1)
+
+    def column(self, header: str, width: int = 1, fixed: bool = False) -> str:
+        """The data cells of `header` (and the `width - 1` columns after it), as a range."""
+        first = self.headers.index(header) + 1
+        left, right = get_column_letter(first), get_column_letter(first + width - 1)
+        if fixed:
+            return f"${left}${self.first}:${right}${self.last}"
+        return f"{left}{self.first}:{right}{self.last}"
+
+
+def dossier_headers() -> tuple[str, ...]:
+    """The input columns of the dossiers, as the template titles them."""
+    return tuple(Dossier.header(f) for f in DOSSIER_FIELDS)
+
+
+SUBSIDY = ("N° dossier", "Catégorie", "Éligible", "Subvention devis phase 1 (€)",
+           "Subvention devis phase 2 (€)", "Subvention devis totale (€)", "Éligible et complet",
+           "Subvention accordée phase 1 (€)", "Subvention accordée phase 2 (€)",
+           "Subvention accordée totale (€)", "De minimis", "Motifs de non-éligibilité")  # fmt: skip
+SCHEDULE = ("N° dossier", "Base devis phase 1 (€)", "Base devis phase 2 (€)",
+            "Prévu phase 1 (€)", "Prévu acompte phase 2 (€)", "Prévu solde phase 2 (€)",
+            "Justifié phase 1 (€)", "Justifié phase 2 (€)", "Jours justifiés",
+            "Acompte phase 2 enregistré (€)", "Dû phase 1 (€)", "Dû acompte phase 2 (€)",
+            "Dû solde phase 2 (€)")  # fmt: skip
+PAID = ("N° dossier", "Versé phase 1 (€)", "Versé acompte phase 2 (€)", "Versé solde phase 2 (€)",
+        "Reste à verser phase 1 (€)", "Reste à verser acompte phase 2 (€)",
+        "Reste à verser solde phase 2 (€)")  # fmt: skip
+LINE_RESULTS = ("Date de dépôt du dossier", "Dépense plafonnée (€)", "Dépense éligible (€)")
+PARAMETERS = ("plafond_journalier", "plafond_parcours", "taux_phase2",
+              "taux_max_acompte_phase2", "fin_programme", "plafond_minimis")  # fmt: skip
+TEXT_COLUMNS = ("De minimis", "Motifs de non-éligibilité")  # long French text, wrapped
+
+
+def fill_calculs(sheet: Worksheet, udfs: ModuleType, programme: Programme, p: Parameters) -> None:
+    """The example dossiers, invoices and payments, and the formulas on them."""
     sheet["A1"] = "Calculateur du Parcours Industrie du futur : exemples"
     sheet["A1"].font = TITLE
+    sheet.merge_cells("A2:J2")  # a note wrapped over the first columns, printed whole
+    sheet["A2"].alignment = WRAP
+    sheet.row_dimensions[2].height = HEADER_HEIGHT
     sheet["A2"] = (
-        "Les colonnes vertes sont calculées par les fonctions IDF_* sur des colonnes entières "
-        "(une formule par colonne) ; voir la feuille Aide. Dans LibreOffice ou avant « Import "
-        "Functions », elles affichent #NOM? : elles calculent dans Excel avec xlwings."
+        "Saisir les dossiers, factures et versements (en bleu) ; les tableaux en vert sont "
+        "calculés par les fonctions IDF_* sur des colonnes entières (une formule par colonne) : "
+        "voir la feuille Aide. Dans LibreOffice ou avant « Import Functions », ils affichent "
+        "#NOM? : ils calculent dans Excel avec xlwings."
     )
     dossiers = example_dossiers(p)
-    last = FIRST_ROW + len(dossiers) - 1
-    header_row = FIRST_ROW - 1
-    write_table(sheet, header_row, DOSSIER_COLUMNS, dossiers)
+    lines, payments = example_lines(p), example_payments(p)
+    inputs = Block(FIRST_ROW - 2, dossier_headers(), len(dossiers))
+    subsidy = Block(inputs.end, SUBSIDY, len(dossiers))
+    schedule = Block(subsidy.end, SCHEDULE, len(dossiers))
+    paid = Block(schedule.end, PAID, len(dossiers))
+    line_headers = tuple(ExpenseLine.header(f) for f in LINE_FIELDS) + LINE_RESULTS
+    invoices = Block(paid.end, line_headers, len(lines))
+    payment_headers = tuple(Payment.header(f) for f in PAYMENT_FIELDS)
+    recorded = Block(invoices.end, payment_headers, len(payments))
+    assert inputs.first == FIRST_ROW
 
-    def rng(header: str) -> str:
-        letter = COLUMN[header]
-        return f"{letter}{FIRST_ROW}:{letter}{last}"
+    i = inputs.column
+    day = i("Date de dépôt")
+    write_inputs(sheet, inputs, "Dossiers", DOSSIER_FIELDS, dossiers)
+    write_inputs(sheet, invoices, "Factures des dossiers", LINE_FIELDS, lines)
+    write_inputs(sheet, recorded, "Versements enregistrés", PAYMENT_FIELDS, payments)
 
-    eligibility = ", ".join(rng(h) for h, _ in DOSSIER_COLUMNS[1:12])
-    first_result = len(DOSSIER_COLUMNS) + 1
-
-    def col(offset: int) -> str:
-        return openpyxl.utils.get_column_letter(first_result + offset)
-
-    def span(first: int, width: int = 1) -> str:
-        return f"{col(first)}{FIRST_ROW}:{col(first + width - 1)}{last}"
-
-    # The subsidy awarded: 0 unless the dossier is eligible and de minimis allows it (the report's
-    # rule); the schedule is computed on it, the justified sums on the invoices below.
-    awarded = f'({span(1)}=TRUE)*({span(6)}="OK")'
-    line_last = LINES_HEADER_ROW + len(example_lines(p))
-    lines = {h: f"${openpyxl.utils.get_column_letter(i)}${LINES_HEADER_ROW + 1}:"
-             f"${openpyxl.utils.get_column_letter(i)}${line_last}"
-             for i, (h, _) in enumerate(LINE_COLUMNS, start=1)}  # fmt: skip
-    results = [
-        # (headers, formula, number format); one array formula per column block
-        (["Catégorie"], f"IDF_CATEGORIE({rng('Effectif')})", None),
-        (["Éligible"], f"IDF_ELIGIBLE({eligibility})", None),
-        (["Motifs de non-éligibilité"], f"IDF_MOTIFS({eligibility})", None),
-        (
-            ["Subvention phase 1 (€)", "Subvention phase 2 (€)", "Subvention totale (€)"],
-            f"IDF_SUBVENTION({rng('Jours prévus phase 1')}, {rng('Montant prévu phase 1 (€ HT)')}, "
-            f"{rng('Jours prévus phase 2')}, {rng('Montant prévu phase 2 (€ HT)')}, "
-            f"{rng('Fonds propres (€)')})",
-            EUROS,
+    # Eligibility and subsidy.
+    b = subsidy.column
+    counted = b("Éligible et complet")
+    minimis, category = b("De minimis"), b("Catégorie")
+    dossier_args = ", ".join(i(Dossier.header(f)) for f in DOSSIER_FIELDS[1:12])
+    quoted = ("jours_p1", "montant_p1", "jours_p2", "montant_p2", "fonds_propres")
+    quote = ", ".join(i(Dossier.header(f)) for f in quoted)
+    prefix = udfs.ERROR.strip()  # a function's answer: a value is missing or unreadable
+    write_results(sheet, subsidy, "Éligibilité et subvention (calculées)", {
+        "N° dossier": f"={i('N° dossier')}",
+        "Catégorie": f"=IDF_CATEGORIE({i('Effectif')})",
+        "Éligible": f"=IDF_ELIGIBLE({dossier_args})",
+        "Subvention devis phase 1 (€)": f"=IDF_SUBVENTION({quote}, {day})",
+        "De minimis": (
+            f"=IDF_MINIMIS({category}, {b('Subvention devis phase 1 (€)')}, "
+            f"{b('Subvention devis phase 2 (€)')}, {i('Aides de minimis 3 ans (€)')}, {day}, "
+            f"{i('Attestation de minimis')})"
         ),
-        (
-            ["De minimis"],
-            f"IDF_MINIMIS({span(0)}, {span(3)}, {span(4)}, {rng('Aides de minimis 3 ans (€)')}, "
-            f"{rng('Date de dépôt')}, {rng('Attestation de minimis')})",
-            None,
+        # Counted: eligible, the quote computed, and a de minimis answer that is OK or a reason.
+        "Éligible et complet": (
+            f"=(({b('Éligible')}=TRUE)*ISNUMBER({b('Subvention devis totale (€)')})"
+            f'*(LEFT({minimis},{len(prefix)})<>"{prefix}"))=1'
         ),
-        (["Justifié phase 1 (€)"], justified(lines, rng("N° dossier"), 1), EUROS),
-        (["Justifié phase 2 (€)"], justified(lines, rng("N° dossier"), 2), EUROS),
-        (["Jours justifiés"], justified(lines, rng("N° dossier"), None), None),
-        (
-            ["Versement phase 1 (€)", "Acompte phase 2 (€)", "Solde phase 2 (€)"],
-            f"IDF_ECHEANCIER({span(3)}*{awarded}, {span(4)}*{awarded}, {span(7)}, {span(8)}, "
-            f"{span(9)}, {rng('Acompte phase 2 versé (€)')})",
-            EUROS,
+        # The part under de minimis that S06/S07 refuse: an SME's phase 1, an ETI's two phases.
+        "Subvention accordée phase 1 (€)": (
+            f'=IF({counted}*({minimis}="OK"), {b("Subvention devis phase 1 (€)")}, 0)'
         ),
-    ]
-    offset = 0
-    for headers, formula, number_format in results:
-        for i, header in enumerate(headers):
-            cell = sheet.cell(row=header_row, column=first_result + offset + i, value=header)
-            cell.font, cell.fill, cell.alignment = BOLD, RESULT_FILL, WRAP
-            for row in range(FIRST_ROW, last + 1):
-                if number_format:
-                    sheet.cell(
-                        row=row, column=first_result + offset + i
-                    ).number_format = number_format
-        ref = span(offset, len(headers))
-        sheet[ref.split(":")[0]] = ArrayFormula(ref, f"={formula}")
-        offset += len(headers)
+        "Subvention accordée phase 2 (€)": (
+            f'=IF({counted}*(({minimis}="OK")+({category}="{Category.PME}")), '
+            f'{b("Subvention devis phase 2 (€)")}, 0)'
+        ),
+        "Subvention accordée totale (€)": (
+            f"={b('Subvention accordée phase 1 (€)')}+{b('Subvention accordée phase 2 (€)')}"
+        ),
+        "Motifs de non-éligibilité": f"=IDF_MOTIFS({dossier_args})",
+    }, widths={"Subvention devis phase 1 (€)": 3})  # fmt: skip
 
-    sheet.cell(row=LINES_HEADER_ROW - 1, column=1, value="Factures des dossiers").font = BOLD
-    write_table(sheet, LINES_HEADER_ROW, LINE_COLUMNS[:-2], example_lines(p))
-    for i, (header, number_format) in enumerate(LINE_COLUMNS[-2:], start=len(LINE_COLUMNS) - 1):
-        cell = sheet.cell(row=LINES_HEADER_ROW, column=i, value=header)
-        cell.font, cell.fill, cell.alignment = BOLD, RESULT_FILL, WRAP
-        for row in range(LINES_HEADER_ROW + 1, line_last + 1):
-            sheet.cell(row=row, column=i).number_format = number_format or "General"
-    first_line, plafonnee, eligible = LINES_HEADER_ROW + 1, "I", "J"
-
-    def line_rng(header: str) -> str:
-        return lines[header].replace("$", "")
-
-    sheet[f"{plafonnee}{first_line}"] = ArrayFormula(
-        f"{plafonnee}{first_line}:{plafonnee}{line_last}",
-        f"=IDF_DEPENSE_PLAFONNEE({line_rng('Montant HT (€)')}, {line_rng('Jours')})",
+    # The schedules: planned on the quote (the quote fully justified), due on the invoices.
+    c = schedule.column
+    v = invoices.column
+    r = recorded.column
+    awarded = f"{b('Subvention accordée phase 1 (€)')}, {b('Subvention accordée phase 2 (€)')}"
+    advance = str(PaymentType.ADVANCE_PHASE2)
+    counted_advance = (
+        f"{r('N° dossier', fixed=True)}, {c('N° dossier')}, {r('Type', fixed=True)}, "
+        f'"{advance}", {r("Montant (€)", fixed=True)}, ">=0"'
     )
-    sheet[f"{eligible}{first_line}"] = ArrayFormula(
-        f"{eligible}{first_line}:{eligible}{line_last}",
-        f"=IDF_DEPENSE_ELIGIBLE({line_rng('Montant HT (€)')}, {line_rng('Jours')}, "
-        f"{line_rng('Date de prestation')}, {line_rng('Prestataire')}, "
-        f"{line_rng('Département de prestation')})",
-    )
+    write_results(sheet, schedule, "Échéancier prévu sur le devis, et dû sur les factures "
+                  "acquittées (calculés)", {
+        "N° dossier": f"={i('N° dossier')}",
+        "Base devis phase 1 (€)": quote_base(i, "jours_p1", "montant_p1", day),
+        "Base devis phase 2 (€)": quote_base(i, "jours_p2", "montant_p2", day),
+        "Prévu phase 1 (€)": (
+            f"=IF({counted}, IDF_ECHEANCIER({awarded}, {c('Base devis phase 1 (€)')}, "
+            f"{c('Base devis phase 2 (€)')}, "
+            f"{i(Dossier.header('jours_p1'))}+{i(Dossier.header('jours_p2'))}, \"\", {day}), 0)"
+        ),
+        "Justifié phase 1 (€)": justified(v, c("N° dossier"), 1),
+        "Justifié phase 2 (€)": justified(v, c("N° dossier"), 2),
+        "Jours justifiés": justified(v, c("N° dossier"), None),
+        # The recorded advance, blank when no payment records one (SPEC 3, P03).
+        "Acompte phase 2 enregistré (€)": (
+            f'=IF(COUNTIFS({counted_advance})>0, SUMIFS({r("Montant (€)", fixed=True)}, '
+            f'{counted_advance}), "")'
+        ),
+        "Dû phase 1 (€)": (
+            f"=IF({counted}, IDF_ECHEANCIER({awarded}, {c('Justifié phase 1 (€)')}, "
+            f"{c('Justifié phase 2 (€)')}, {c('Jours justifiés')}, "
+            f"{c('Acompte phase 2 enregistré (€)')}, {day}), 0)"
+        ),
+    }, widths={"Prévu phase 1 (€)": 3, "Dû phase 1 (€)": 3})  # fmt: skip
 
-    params_row = line_last + 3
-    sheet.cell(row=params_row, column=1, value="Paramètres du programme").font = BOLD
-    for i, name in enumerate(("plafond_journalier", "plafond_parcours", "taux_phase2",
-                              "fin_programme", "plafond_minimis"), start=1):  # fmt: skip
-        sheet.cell(row=params_row + i, column=1, value=name)
-        value = sheet.cell(row=params_row + i, column=2, value=f"=IDF_PARAMETRE(A{params_row + i})")
-        value.fill = RESULT_FILL
-        value.number_format = {"taux_phase2": "0%", "fin_programme": DAY}.get(name, EUROS)
+    # What was paid (payments below zero are ignored, SPEC 2), and what remains to pay.
+    d = paid.column
+    kinds = {"Versé phase 1 (€)": PaymentType.PHASE1,
+             "Versé acompte phase 2 (€)": PaymentType.ADVANCE_PHASE2,
+             "Versé solde phase 2 (€)": PaymentType.BALANCE_PHASE2}  # fmt: skip
+    paid_formulas = {"N° dossier": f"={i('N° dossier')}"}
+    for header, kind in kinds.items():
+        paid_formulas[header] = (
+            f"=SUMIFS({r('Montant (€)', fixed=True)}, {r('N° dossier', fixed=True)}, "
+            f'{d("N° dossier")}, {r("Type", fixed=True)}, "{kind}", '
+            f'{r("Montant (€)", fixed=True)}, ">=0")*{counted}'
+        )
+    due, versed = c("Dû phase 1 (€)", 3), d("Versé phase 1 (€)", 3)
+    # A due amount that a function refused keeps its message rather than a #VALUE!.
+    paid_formulas["Reste à verser phase 1 (€)"] = f"=IF(ISNUMBER({due}), {due}-{versed}, {due})"
+    write_results(sheet, paid, "Versé et reste à verser (calculés)", paid_formulas,
+                  widths={"Reste à verser phase 1 (€)": 3})  # fmt: skip
+
+    # The invoices: each counted under the parameters of its dossier's filing date.
+    line = invoices.column
+    write_results(sheet, invoices, None, {
+        "Date de dépôt du dossier": (
+            f"=INDEX({i('Date de dépôt', fixed=True)}, MATCH({line('N° dossier')}, "
+            f"{i('N° dossier', fixed=True)}, 0))"
+        ),
+        "Dépense plafonnée (€)": (
+            f"=IDF_DEPENSE_PLAFONNEE({line('Montant HT (€)')}, {line('Jours')}, "
+            f"{line('Date de dépôt du dossier')})"
+        ),
+        "Dépense éligible (€)": (
+            f"=IDF_DEPENSE_ELIGIBLE({line('Montant HT (€)')}, {line('Jours')}, "
+            f"{line('Date de prestation')}, {line('Prestataire')}, "
+            f"{line('Département de prestation')}, {line('Date de dépôt du dossier')})"
+        ),
+    })  # fmt: skip
+
+    fill_parameters(sheet, recorded.end, udfs, programme)
     sheet.freeze_panes = f"B{FIRST_ROW}"
-    for letter in ("A", "B", "L"):
-        sheet.column_dimensions[letter].width = 16
-    sheet.column_dimensions[col(2)].width = 60
+    # The long French answers (de minimis, reasons) in the two widest columns, where the
+    # dossiers have their provider's name; their rows tall enough for a few lines.
+    widths = {"A": 24, "C": 20} | {subsidy.letter(h): 36 for h in TEXT_COLUMNS}
+    for index in range(1, len(inputs.headers) + 1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = widths.get(letter, 14)
+    for block in (inputs, subsidy, schedule, paid, invoices, recorded):
+        sheet.row_dimensions[block.header].height = HEADER_HEIGHT
+    for row in range(subsidy.first, subsidy.last + 1):
+        sheet.row_dimensions[row].height = TEXT_HEIGHT
+    print_wide(sheet, pages=2)
 
 
-def justified(lines: dict[str, str], dossiers: str, phase: int | None) -> str:
+def quote_base(i: Callable[..., str], days: str, amount: str, day: str) -> str:
+    """A phase's base on the quote: its amount under the daily cap (0 with no days quoted)."""
+    days_cells, amount_cells = i(Dossier.header(days)), i(Dossier.header(amount))
+    return f"=IF({days_cells}>0, IDF_DEPENSE_PLAFONNEE({amount_cells}, {days_cells}, {day}), 0)"
+
+
+def justified(line: Callable[..., str], dossiers: str, phase: int | None) -> str:
     """SUMIFS over the paid, non-excluded invoices of each dossier: amounts of a phase, or days."""
-    paid_on, eligible = lines["Date d'acquittement"], lines["Dépense éligible (€)"]
+    paid_on = line("Date d'acquittement", fixed=True)
+    eligible = line("Dépense éligible (€)", fixed=True)
     paid = f'{paid_on}, "<>", {eligible}, ">0"'
+    numbers = line("N° dossier", fixed=True)
     if phase is None:
-        return f"SUMIFS({lines['Jours']}, {lines['N° dossier']}, {dossiers}, {paid})"
+        return f"=SUMIFS({line('Jours', fixed=True)}, {numbers}, {dossiers}, {paid})"
     return (
-        f"SUMIFS({lines['Dépense éligible (€)']}, {lines['N° dossier']}, {dossiers}, "
-        f"{lines['Phase']}, {phase}, {paid})"
+        f"=SUMIFS({eligible}, {numbers}, {dossiers}, {line('Phase', fixed=True)}, {phase}, {paid})"
     )
 
 
-def write_table(
-    sheet: Worksheet,
-    header_row: int,
-    columns: Sequence[tuple[str, str | None]],
-    rows: Sequence[Sequence[Any]],
+def write_inputs(
+    sheet: Worksheet, block: Block, title: str, fields: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> None:
-    """Headers on `header_row`, then `rows` below, money as numbers (floats at the edge)."""
-    for i, (header, _) in enumerate(columns, start=1):
-        cell = sheet.cell(row=header_row, column=i, value=header)
+    """A table to type in: its title, its headers, then `rows`, money as numbers."""
+    sheet.cell(row=block.title, column=1, value=title).font = BOLD
+    for index, header in enumerate(block.headers[: len(fields)], start=1):
+        cell = sheet.cell(row=block.header, column=index, value=header)
         cell.font, cell.fill, cell.alignment = BOLD, HEADER_FILL, WRAP
-    for r, values in enumerate(rows, start=header_row + 1):
-        for i, ((_, number_format), value) in enumerate(zip(columns, values, strict=True), 1):
-            cell = sheet.cell(row=r, column=i, value=_cell(value))
-            if number_format:
-                cell.number_format = number_format
+    for r, values in enumerate(rows, start=block.first):
+        for index, (name, value) in enumerate(zip(fields, values, strict=True), start=1):
+            cell = sheet.cell(row=r, column=index, value=_cell(value))
+            if name in FORMATS:
+                cell.number_format = FORMATS[name]
+            if name in CENTRED:
+                cell.alignment = CENTRE
+
+
+def write_results(
+    sheet: Worksheet,
+    block: Block,
+    title: str | None,
+    formulas: dict[str, str],
+    widths: dict[str, int] | None = None,
+) -> None:
+    """Computed columns: each formula an array formula over its column(s) of `block`.
+
+    `widths` gives the columns a formula answers beyond its first (IDF_SUBVENTION answers 3).
+    """
+    widths = widths or {}
+    if title is not None:
+        sheet.cell(row=block.title, column=1, value=title).font = BOLD
+    covered = [
+        block.headers[block.headers.index(start) + offset]
+        for start in formulas
+        for offset in range(widths.get(start, 1))
+    ]
+    for header in covered:
+        index = block.headers.index(header) + 1
+        cell = sheet.cell(row=block.header, column=index, value=header)
+        cell.font, cell.fill, cell.alignment = BOLD, RESULT_FILL, WRAP
+        for row in range(block.first, block.last + 1):
+            data = sheet.cell(row=row, column=index)
+            data.fill = RESULT_FILL
+            if header.endswith("(€)"):
+                data.number_format = EUROS
+            elif header.startswith("Date"):
+                data.number_format = DAY
+            if header in TEXT_COLUMNS:
+                data.alignment = WRAP
+    for header, formula in formulas.items():
+        ref = block.column(header, widths.get(header, 1))
+        sheet[ref.split(":")[0]] = ArrayFormula(ref, formula)
+
+
+def fill_parameters(sheet: Worksheet, row: int, udfs: ModuleType, programme: Programme) -> None:
+    """A few parameters by IDF_PARAMETRE: on the programme's last day, and on a given [date]."""
+    sheet.cell(row=row, column=1, value="Paramètres du programme (IDF_PARAMETRE)").font = BOLD
+    headers = ["Nom", "Dernier jour du programme (sans [date])", "À la date [date] ci-dessous"]
+    for index, header in enumerate(headers, start=1):
+        cell = sheet.cell(row=row + 1, column=index, value=header)
+        cell.font, cell.fill, cell.alignment = BOLD, HEADER_FILL, WRAP
+    sheet.row_dimensions[row + 1].height = HEADER_HEIGHT
+    # The [date]: the day the last dated value starts (the de minimis ceiling's), to show it.
+    sheet.cell(row=row + 2, column=1, value="[date]").font = BOLD
+    sheet.cell(row=row + 2, column=3, value=_cell(latest_change(programme))).number_format = DAY
+    units = {alias: programme.parameters[name].unit for alias, name in udfs.FRENCH_NAMES.items()}
+    for offset, name in enumerate(PARAMETERS, start=3):
+        sheet.cell(row=row + offset, column=1, value=name)
+        for column, formula in ((2, f"=IDF_PARAMETRE(A{row + offset})"),
+                                (3, f"=IDF_PARAMETRE(A{row + offset}, $C${row + 2})")):  # fmt: skip
+            value = sheet.cell(row=row + offset, column=column, value=formula)
+            value.fill = RESULT_FILL
+            value.number_format = UNIT_FORMATS.get(units[name], "General")
+
+
+def print_wide(sheet: Worksheet, pages: int = 1) -> None:
+    """Landscape, every column on `pages` pages' width, as many pages down as needed."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = pages
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
 
 def _cell(value: Any) -> Any:
@@ -347,35 +571,74 @@ SETUP = [
     "du complément xlwings). À refaire après toute modification de udfs/idf_udfs.py.",
     "Chaque fonction prend une cellule ou une colonne entière (une ligne de résultat par ligne ; "
     "une cellule seule vaut pour toutes les lignes). Une ligne vide donne un résultat vide ; une "
-    "valeur illisible donne « #IDF: » et la raison, dans sa ligne seulement.",
+    "valeur illisible donne « #IDF: », l'argument et la raison, dans sa ligne seulement.",
     "Dates : date Excel ou texte jj/mm/aaaa. Oui/Non : Oui, Non, VRAI, FAUX. Montants : nombres "
     "ou texte « 1 234,50 € ». Dans Excel en français, les arguments se séparent par « ; ».",
+    "[date], dernier argument facultatif : la date de dépôt du dossier ; les paramètres en "
+    "vigueur ce jour-là sont appliqués, comme le fait xl-idf validate (sans elle, ceux du "
+    "dernier jour du programme). IDF_ELIGIBLE et IDF_MOTIFS prennent ceux de date_depot, "
+    "IDF_MINIMIS ceux de date_octroi.",
+]
+
+# How the sheet Calculs goes from the functions' answers to the amounts of xl-idf validate.
+CALCULS = [
+    "La feuille Calculs : du résultat des fonctions aux montants de xl-idf validate",
+    "Éligible et complet : IDF_ELIGIBLE vaut VRAI, IDF_SUBVENTION a calculé le devis et "
+    "IDF_MINIMIS répond OK ou un motif (pas « #IDF: », une valeur manquante). Un dossier qui ne "
+    "l'est pas ne reçoit rien : subvention, prévu, dû et versé à 0. Le SIRET n'est contrôlé que "
+    "par xl-idf validate.",
+    "Subvention accordée : la subvention du devis (IDF_SUBVENTION), moins la part que la règle "
+    "de minimis refuse quand IDF_MINIMIS donne un motif : la phase 1 d'une PME (sa phase 2 "
+    "relève du régime SA.40453 et reste accordée), les deux phases d'une ETI.",
+    "Prévu : l'échéancier du devis, IDF_ECHEANCIER sur la subvention accordée quand tout le "
+    "devis est justifié (base devis de chaque phase : IDF_DEPENSE_PLAFONNEE du montant et des "
+    "jours prévus).",
+    "Dû : IDF_ECHEANCIER sur la subvention accordée, les dépenses éligibles des factures "
+    "acquittées (IDF_DEPENSE_ELIGIBLE, à la date de dépôt du dossier) et l'acompte enregistré "
+    "dans les versements.",
+    "Versé : la somme des versements enregistrés de chaque type (un montant négatif est "
+    "ignoré). Reste à verser : dû moins versé ; négatif, un trop-perçu à reverser.",
 ]
 
 
-def examples(p: Parameters) -> list[tuple[str, tuple[Any, ...]]]:
-    """One call per function, with arguments as a user would type them."""
+def examples(programme: Programme, p: Parameters) -> list[tuple[str, tuple[Any, ...]]]:
+    """Calls of every function, with arguments as a user would type them."""
     cap, days1, days2 = p.daily_cap, p.phase1_max_days, p.phase2_max_days
     filed = f"15/03/{p.period_end.year}"
+    later = french.day(latest_change(programme))
     provider, region = p.providers[0], p.region_departments[4]
+    full1, full2 = cap * days1, cap * days2
+    phase2 = share(p.phase2_rate, full2)
+    above = share(p.phase2_advance_max_rate, phase2) + 1000  # an advance above its share
     return [
         ("IDF_CATEGORIE", (48,)),
         ("IDF_ELIGIBLE", ("Entreprise", "Oui", "Aucun", "", 48, 24, region, "Non", "Oui", filed,
                           provider)),
         ("IDF_MOTIFS", ("Entreprise", "Oui", "Aucun", "", 48, 6, "75", "Non", "Oui", filed,
                         provider)),
-        ("IDF_DEPENSE_PLAFONNEE", (cap * days1 + 1500, days1)),
-        ("IDF_DEPENSE_ELIGIBLE", (cap * days1 + 1500, days1, filed, provider, region)),
-        ("IDF_SUBVENTION", (days1, cap * days1, days2, cap * days2, 500_000)),
-        ("IDF_ECHEANCIER", (cap * days1, cap * days2 * p.phase2_rate, cap * days1, cap * days2,
-                            days1 + days2)),
-        ("IDF_MINIMIS", ("PME", cap * days1, cap * days2 * p.phase2_rate, 0, filed, "Oui")),
+        ("IDF_DEPENSE_PLAFONNEE", (full1 + 1500, days1)),
+        ("IDF_DEPENSE_PLAFONNEE", (full1 + 1500, days1, filed)),
+        ("IDF_DEPENSE_ELIGIBLE", (full1 + 1500, days1, filed, provider, region, filed)),
+        ("IDF_SUBVENTION", (days1, full1, days2, full2, 500_000, filed)),
+        ("IDF_ECHEANCIER", (full1, phase2, full1, full2, days1 + days2)),
+        # Phase 2 not begun: nothing justified on it, no advance recorded.
+        ("IDF_ECHEANCIER", (full1, full1, full1, 0, days1)),
+        ("IDF_ECHEANCIER", (full1, phase2, full1, full2, days1 + days2, above, filed)),
+        ("IDF_MINIMIS", ("PME", full1, phase2, 0, filed, "Oui")),
+        ("IDF_MINIMIS", ("PME", full1, phase2, 0, filed, "Non")),
+        ("IDF_MINIMIS", (str(Category.NON_ELIGIBLE), full1, phase2, 0, filed, "Oui")),
         ("IDF_PARAMETRE", ("plafond_journalier",)),
+        ("IDF_PARAMETRE", ("plafond_minimis", later)),
     ]  # fmt: skip
 
 
+def latest_change(programme: Programme) -> date:
+    """The day the last dated value of a parameter starts (the de minimis ceiling's)."""
+    return max(v.start for p in programme.parameters.values() for v in p.values if v.start)
+
+
 def fill_aide(sheet: Worksheet, udfs: ModuleType, programme: Programme, p: Parameters) -> None:
-    """Each function: its arguments, what it returns, an example and its result; the parameters."""
+    """Each function: its arguments, what it returns, examples and their results; Calculs."""
     sheet["A1"] = "Aide : les fonctions IDF_* du Parcours Industrie du futur"
     sheet["A1"].font = TITLE
     row = 3
@@ -387,14 +650,18 @@ def fill_aide(sheet: Worksheet, udfs: ModuleType, programme: Programme, p: Param
     for i, header in enumerate(headers, start=1):
         cell = sheet.cell(row=row, column=i, value=header)
         cell.font, cell.fill = BOLD, HEADER_FILL
-    for name, args in examples(p):
+    described_already: set[str] = set()
+    for name, args in examples(programme, p):
         row += 1
         function: Callable[..., list[list[Any]]] = getattr(udfs, name)
         described = udfs.ARGUMENTS[name]
         assert list(described) == list(inspect.signature(function).parameters), name
-        arguments = "\n".join(f"{arg} : {doc}" for arg, doc in described.items())
-        values = [name, arguments, inspect.getdoc(function), formula_text(name, args),
-                  shown(function(*args)[0])]  # fmt: skip
+        values: list[Any] = [None, None, None]
+        if name not in described_already:  # a function's next examples show only themselves
+            described_already.add(name)
+            arguments = "\n".join(f"{arg} : {doc}" for arg, doc in described.items())
+            values = [name, arguments, inspect.getdoc(function)]
+        values += [formula_text(name, args), shown(function(*args)[0])]
         for i, value in enumerate(values, start=1):
             cell = sheet.cell(row=row, column=i, value=value)
             cell.alignment = WRAP
@@ -404,6 +671,11 @@ def fill_aide(sheet: Worksheet, udfs: ModuleType, programme: Programme, p: Param
         sheet.cell(row=row, column=1).font = BOLD
 
     row += 2
+    for i, line in enumerate(CALCULS):
+        sheet.cell(row=row, column=1, value=line).font = BOLD if i == 0 else Font()
+        row += 1
+
+    row += 1
     sheet.cell(row=row, column=1, value="Paramètres du programme (IDF_PARAMETRE)").font = BOLD
     row += 1
     for i, header in enumerate(["Nom", "Nom en français", "Description", "Valeur"], start=1):
@@ -418,19 +690,44 @@ def fill_aide(sheet: Worksheet, udfs: ModuleType, programme: Programme, p: Param
         value = sheet.cell(row=row, column=4, value=f"=IDF_PARAMETRE(A{row})")
         value.fill = RESULT_FILL
         value.number_format = UNIT_FORMATS.get(parameter.unit, "General")
-    for letter, width in zip("ABCDE", (26, 70, 45, 55, 40), strict=True):
+    widths = dict(zip("ABCDE", (26, 70, 45, 55, 40), strict=True))
+    for letter, width in widths.items():
         sheet.column_dimensions[letter].width = width
+    fit_rows(sheet, widths)
+    print_wide(sheet)
+
+
+def fit_rows(sheet: Worksheet, widths: dict[str, int]) -> None:
+    """Each row tall enough for its wrapped text: a file holds no height a program computes.
+
+    LibreOffice and Excel do not grow a row when they open a file whose wrapped text needs more
+    room, so the lines would overlap: a guess of the characters a line holds, on the side of
+    room, for Calibri 11 and LibreOffice's Carlito.
+    """
+    for row in sheet.iter_rows():
+        lines = 1
+        for cell in row:
+            if not (isinstance(cell.value, str) and cell.alignment.wrap_text):
+                continue
+            per_line = int(widths.get(cell.column_letter, 10) * CHARACTERS_PER_WIDTH)
+            lines = max(lines, sum(-(-max(len(part), 1) // per_line) for part in
+                                   cell.value.split("\n")))  # fmt: skip
+        if lines > 1:
+            sheet.row_dimensions[row[0].row].height = LINE_HEIGHT * lines
 
 
 def formula_text(name: str, args: tuple[Any, ...]) -> str:
     """The call as typed in French Excel: `;` between arguments, text in quotes."""
-    typed = [f'"{a}"' if isinstance(a, str) else f"{Decimal(a).normalize():f}".replace(".", ",")
-             for a in args]  # fmt: skip
+    typed = ["" if a is None else f'"{a}"' if isinstance(a, str)
+             else f"{Decimal(a).normalize():f}".replace(".", ",") for a in args]  # fmt: skip
     return f"={name}({';'.join(typed)})"
 
 
 def shown(row: list[Any]) -> str:
     """A result row as Excel shows it, cells separated by « | »."""
+
+    if len(row) > 1 and len(set(map(str, row))) == 1 and str(row[0]).startswith("#"):
+        return str(row[0])  # a refusal fills every cell of its row: once is enough
 
     def one(value: Any) -> str:
         if isinstance(value, bool):

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import a_dossier, a_payment, codes
-from xl_idf.de_minimis import check_de_minimis
+from conftest import MADE_UP, a_dossier, a_payment, codes
+from xl_idf.de_minimis import category_without_aid, check_de_minimis
 from xl_idf.eligibility import Category
 from xl_idf.payments import (
     Instalments,
@@ -18,6 +18,7 @@ from xl_idf.payments import (
     recorded_payments,
     schedule_payments,
 )
+from xl_idf.programme import load_programme
 from xl_idf.records import PaymentType
 
 D = Decimal
@@ -224,6 +225,21 @@ def test_negative_prior_aid_is_refused_not_subtracted(programme):
     assert result.findings[0].message == (
         "Aides de minimis 3 ans (€) : valeur négative -190\u00a0000, une valeur positive ou "
         "nulle attendue ; dossier incomplet"
+    )
+
+
+def test_a_category_neither_pme_nor_eti_gets_no_aid_at_all(params):
+    assert category_without_aid(PME, params) is None
+    assert category_without_aid(ETI, params) is None
+    assert category_without_aid(Category.NON_ELIGIBLE, params) == (
+        "Catégorie « Non éligible » : ni PME ni ETI, aucune aide ne peut être accordée ; le "
+        "parcours est réservé aux entreprises de moins de 5\u00a0000 salariés"
+    )
+    # The threshold follows the programme file: 1,000 staff in the made-up one.
+    made_up = load_programme(MADE_UP)
+    assert category_without_aid(Category.NON_ELIGIBLE, made_up.at(made_up.reference_day)) == (
+        "Catégorie « Non éligible » : ni PME ni ETI, aucune aide ne peut être accordée ; le "
+        "parcours est réservé aux entreprises de moins de 1\u00a0000 salariés"
     )
 
 

@@ -7,14 +7,22 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import a_dossier, a_line, a_payment, codes
-from xl_idf.dossier import assess_dossier
+from conftest import MADE_UP, a_dossier, a_line, a_payment, codes
+from xl_idf.dossier import assess_dossier, parameters_for, parameters_on
 from xl_idf.eligibility import Category, Eligibility
 from xl_idf.payments import NOTHING, Instalments
+from xl_idf.programme import Programme, load_programme
 from xl_idf.quarter import assess_quarter
 from xl_idf.records import PaymentType
 
 D = Decimal
+
+
+@pytest.fixture(scope="module")
+def made_up() -> Programme:
+    """The invented programme, whose de minimis ceiling starts on 01/01/2030."""
+    return load_programme(MADE_UP)
+
 
 PHASE1 = a_line()
 PHASE2_A = a_line(
@@ -242,6 +250,31 @@ def test_snapshot_follows_the_filing_date(programme):
     assert assess_dossier(a_dossier(date_depot=None), [], [], programme).params.on == date(
         2022, 12, 31
     )
+
+
+@pytest.mark.parametrize(
+    ("day", "ceiling", "on"),
+    [
+        # The de minimis ceiling is dated: 200,000 up to 31/12/2023, 300,000 from 01/01/2024.
+        (date(2022, 3, 15), "200000", date(2022, 3, 15)),
+        (date(2023, 12, 31), "200000", date(2023, 12, 31)),
+        (date(2024, 1, 1), "300000", date(2024, 1, 1)),
+        # No date: the programme's last day, 31/12/2022.
+        (None, "200000", date(2022, 12, 31)),
+    ],
+)
+def test_parameters_on_a_filing_date(programme, day, ceiling, on):
+    params = parameters_on(day, programme)
+    assert (params.de_minimis_ceiling, params.on) == (D(ceiling), on)
+    assert parameters_for(a_dossier(date_depot=day), programme) == params
+
+
+def test_parameters_on_a_day_without_every_value_are_the_last_days(made_up):
+    # The made-up ceiling starts on 01/01/2030: on 31/12/2029 not every parameter has a value,
+    # so the programme's last day (30/06/2031) stands in, under the second ceiling 150,000.03.
+    params = parameters_on(date(2029, 12, 31), made_up)
+    assert (params.on, params.de_minimis_ceiling) == (date(2031, 6, 30), D("150000.03"))
+    assert parameters_on(date(2030, 9, 16), made_up).de_minimis_ceiling == D("100000.01")
 
 
 def test_quarter_links_lines_and_payments_and_checks_across_rows(programme):

@@ -24,13 +24,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import MADE_UP
 from udfs import idf_udfs as udfs
 from workbooks import build_script
-from xl_idf.payments import recorded_payments
-from xl_idf.programme import Programme
+from xl_idf.payments import Instalments
+from xl_idf.programme import Programme, load_programme
 from xl_idf.quarter import assess_quarter
-from xl_idf.records import Dossier
-from xl_idf.validate import validate
+from xl_idf.records import Dossier, ExpenseLine, Payment, PaymentType
 from xl_idf.workbook import read_workbook
 
 ROOT = Path(__file__).parents[1]
@@ -48,15 +48,22 @@ SPEC = {
     "IDF_MOTIFS": ["forme", "activite_industrielle", "agrement", "part_recettes", "effectif",
                    "duree_bilan_mois", "departement", "en_difficulte", "a_jour", "date_depot",
                    "prestataire"],
-    "IDF_DEPENSE_PLAFONNEE": ["montant_ht", "jours"],
+    "IDF_DEPENSE_PLAFONNEE": ["montant_ht", "jours", "date"],
     "IDF_DEPENSE_ELIGIBLE": ["montant_ht", "jours", "date_prestation", "prestataire",
-                             "departement"],
-    "IDF_SUBVENTION": ["jours_p1", "montant_p1", "jours_p2", "montant_p2", "fonds_propres"],
+                             "departement", "date"],
+    "IDF_SUBVENTION": ["jours_p1", "montant_p1", "jours_p2", "montant_p2", "fonds_propres",
+                       "date"],
     "IDF_ECHEANCIER": ["subvention_p1", "subvention_p2", "justifie_p1", "justifie_p2",
-                       "jours_justifies", "acompte_verse"],
+                       "jours_justifies", "acompte_verse", "date"],
     "IDF_MINIMIS": ["categorie", "subvention_p1", "subvention_p2", "aides_anterieures",
                     "date_octroi", "attestation"],
-    "IDF_PARAMETRE": ["nom"],
+    "IDF_PARAMETRE": ["nom", "date"],
+}  # fmt: skip
+# The optional arguments, each left out as blank (SPEC 4.2's brackets).
+OPTIONAL = {
+    "IDF_DEPENSE_PLAFONNEE": ["date"], "IDF_DEPENSE_ELIGIBLE": ["date"],
+    "IDF_SUBVENTION": ["date"], "IDF_ECHEANCIER": ["acompte_verse", "date"],
+    "IDF_PARAMETRE": ["date"],
 }  # fmt: skip
 
 # An eligible SME, as typed in a sheet: the eleven eligibility arguments.
@@ -71,16 +78,17 @@ VALID = {
     "IDF_CATEGORIE": {"effectif": 48},
     "IDF_ELIGIBLE": ELIGIBLE_SME,
     "IDF_MOTIFS": ELIGIBLE_SME,
-    "IDF_DEPENSE_PLAFONNEE": {"montant_ht": 7500, "jours": 5},
+    "IDF_DEPENSE_PLAFONNEE": {"montant_ht": 7500, "jours": 5, "date": "15/03/2022"},
     "IDF_DEPENSE_ELIGIBLE": {"montant_ht": 7500, "jours": 5, "date_prestation": "04/04/2022",
-                             "prestataire": "AFNOR", "departement": "31"},
+                             "prestataire": "AFNOR", "departement": "31", "date": "15/03/2022"},
     "IDF_SUBVENTION": {"jours_p1": 5, "montant_p1": 6000, "jours_p2": 25, "montant_p2": 30000,
-                       "fonds_propres": 500000},
+                       "fonds_propres": 500000, "date": "15/03/2022"},
     "IDF_ECHEANCIER": {"subvention_p1": 6000, "subvention_p2": 15000, "justifie_p1": 6000,
-                       "justifie_p2": 30000, "jours_justifies": 30, "acompte_verse": None},
+                       "justifie_p2": 30000, "jours_justifies": 30, "acompte_verse": None,
+                       "date": "15/03/2022"},
     "IDF_MINIMIS": {"categorie": "PME", "subvention_p1": 6000, "subvention_p2": 15000,
                     "aides_anterieures": 0, "date_octroi": "15/03/2022", "attestation": "Oui"},
-    "IDF_PARAMETRE": {"nom": "daily_cap"},
+    "IDF_PARAMETRE": {"nom": "daily_cap", "date": "15/03/2022"},
 }  # fmt: skip
 VALID_ANSWER = {
     "IDF_CATEGORIE": ["PME"],
@@ -95,9 +103,18 @@ VALID_ANSWER = {
 }
 
 
-def negative(column: str, value: str) -> str:
-    """The core's F04 message for a value below zero (xl_idf.records.Record.negative)."""
-    return f"{column} : valeur négative {value}, une valeur positive ou nulle attendue"
+def negative(argument: str, value: str, consequence: str | None = None) -> str:
+    """The core's F04 message for a value below zero, naming the argument (SPEC 2).
+
+    A record's field (a head count, a quoted amount, an invoice's days) is screened by the core,
+    whose message ends with what happens to the record; an argument that is no record's field
+    (a subsidy given to IDF_ECHEANCIER) is refused in the same words, without it.
+    """
+    why = f"{argument} : valeur négative {value}, une valeur positive ou nulle attendue"
+    return why if consequence is None else f"{why} ; {consequence}"
+
+
+INCOMPLETE, EXCLUDED = "dossier incomplet", "ligne exclue"  # the core's consequences
 
 
 def call(name: str, **changes: Any) -> list[Any]:
@@ -127,7 +144,15 @@ def test_every_spec_function_exists_with_its_arguments_and_a_french_docstring():
         assert function.__doc__, name
         assert "\n" not in function.__doc__.strip(), name
     assert set(udfs.ARGUMENTS) == set(SPEC)
-    assert inspect.signature(udfs.IDF_ECHEANCIER).parameters["acompte_verse"].default is None
+    for name, arguments in SPEC.items():
+        parameters = inspect.signature(getattr(udfs, name)).parameters
+        optional = [a for a in arguments if parameters[a].default is not inspect.Parameter.empty]
+        assert optional == OPTIONAL.get(name, []), name
+        assert all(parameters[a].default is None for a in optional), name
+    # SPEC 4.2: `[date]` is the filing date; its description says so, and what a blank does.
+    for name in ("IDF_DEPENSE_PLAFONNEE", "IDF_DEPENSE_ELIGIBLE", "IDF_SUBVENTION",
+                 "IDF_ECHEANCIER", "IDF_PARAMETRE"):  # fmt: skip
+        assert udfs.ARGUMENTS[name]["date"].startswith("Facultatif : date de dépôt du dossier")
 
 
 def test_every_valid_row_gives_its_answer():
@@ -147,8 +172,8 @@ def test_every_valid_row_gives_its_answer():
         (249.5, "PME"), ("249,5", "PME"), (249.99, "PME"), (12.5, "PME"), (250.5, "ETI"),
         (4999.5, "ETI"), (4999.99, "ETI"), (5000.5, "Non éligible"), (0.5, "PME"),
         (None, ""), ("", ""), ("   ", ""),
-        (-1, ERR + negative("Effectif", "-1")),
-        (-0.5, ERR + negative("Effectif", "-0,5")),
+        (-1, ERR + negative("effectif", "-1", INCOMPLETE)),
+        (-0.5, ERR + negative("effectif", "-0,5", INCOMPLETE)),
         ("beaucoup", f"{ERR}effectif : nombre illisible « beaucoup » : écrire par exemple 12,5"),
         (True, f"{ERR}effectif : nombre illisible « VRAI » : écrire par exemple 12,5"),
         ("#N/A", f"{ERR}effectif : valeur d'erreur Excel « #N/A » : corriger la formule ou la "
@@ -282,7 +307,8 @@ def test_yes_no_in_any_form_excel_sends(changes, expected):
         ({"date_depot": None, "prestataire": ""}, "date_depot : valeur manquante ; prestataire : "
                                                   "valeur manquante"),
         ({"forme": "Association", "agrement": "Aucun"}, "part_recettes : valeur manquante"),
-        ({"effectif": -3}, negative("Effectif", "-3")),
+        ({"effectif": -3}, negative("effectif", "-3", INCOMPLETE)),
+        ({"duree_bilan_mois": -1}, negative("duree_bilan_mois", "-1", INCOMPLETE)),
         ({"forme": "SARL"}, "forme : valeur inconnue « SARL » : choisir parmi Entreprise, "
                             "Association"),
         ({"agrement": "ESUS"}, "agrement : valeur inconnue « ESUS » : choisir parmi Aucun, EI, EA"),
@@ -315,7 +341,8 @@ def test_a_failed_criterion_wins_over_a_missing_value():
     """The core's order: ineligible as soon as one criterion fails, whatever is missing."""
     assert eligible(effectif=None, departement="75") is False
     assert motifs(effectif=None, departement="75") == (
-        "Valeur manquante dans « Effectif » : dossier incomplet ; Établissement dans le "
+        # The argument is named, not the sheet's heading (« Effectif »).
+        "Valeur manquante dans « effectif » : dossier incomplet ; Établissement dans le "
         f"département « 75 », hors de la région Occitanie (départements : {REGION})"
     )
 
@@ -330,7 +357,7 @@ def test_eligibility_of_whole_columns_with_single_cells_repeated():
         [True],
         [False],
         [""],  # the columns are blank in this row: the single cells do not make it a dossier
-        [ERR + negative("Effectif", "-1")],
+        [ERR + negative("effectif", "-1", INCOMPLETE)],
     ]
 
 
@@ -343,9 +370,13 @@ def test_eligibility_of_whole_columns_with_single_cells_repeated():
         (7500, 5, 6000.0), (6000, 5, 6000.0), (5999.99, 5, 5999.99), (7500.0, 5.0, 6000.0),
         (1000, 0.5, 600.0), (1234.567, 5, 1234.56), ("7 500,00 €", "5", 6000.0),
         ("1 199,99 € HT", "1", 1199.99), (13000, 10.25, 12300.0),
-        (-5, 2, f"{ERR}Montant HT (€) = -5 : une valeur strictement positive est attendue ; "
-                "ligne exclue"),
-        (7500, 0, f"{ERR}Jours = 0 : une valeur strictement positive est attendue ; ligne exclue"),
+        # Below zero: the core's F04, naming the argument (not « Montant HT (€) »).
+        (-5, 2, ERR + negative("montant_ht", "-5", EXCLUDED)),
+        (7500, -0.5, ERR + negative("jours", "-0,5", EXCLUDED)),
+        # Zero: the core's X05, naming the argument too.
+        (7500, 0, f"{ERR}jours = 0 : une valeur strictement positive est attendue ; ligne exclue"),
+        (0, 5, f"{ERR}montant_ht = 0 : une valeur strictement positive est attendue ; ligne "
+               "exclue"),
         (None, 5, f"{ERR}montant_ht : valeur manquante"),
         (None, None, ""),
         ("#DIV/0!", 5, f"{ERR}montant_ht : valeur d'erreur Excel « #DIV/0! » : corriger la "
@@ -358,6 +389,8 @@ def test_eligibility_of_whole_columns_with_single_cells_repeated():
 )  # fmt: skip
 def test_depense_plafonnee(montant_ht, jours, expected):
     assert udfs.IDF_DEPENSE_PLAFONNEE(montant_ht, jours) == [[expected]]
+    # Left out, the date is the programme's last day; the daily cap has one value: the same.
+    assert udfs.IDF_DEPENSE_PLAFONNEE(montant_ht, jours, "15/03/2022") == [[expected]]
 
 
 @pytest.mark.parametrize(
@@ -381,8 +414,11 @@ def test_depense_plafonnee(montant_ht, jours, expected):
         ({"date_prestation": "31/12/2019"}, 0.0),  # X09
         # A slip of typing is said, not counted as an exclusion.
         ({"date_prestation": None}, f"{ERR}date_prestation : valeur manquante"),
-        ({"jours": -1}, f"{ERR}Jours = -1 : une valeur strictement positive est attendue ; ligne "
-                        "exclue"),
+        ({"jours": -1}, ERR + negative("jours", "-1", EXCLUDED)),
+        ({"montant_ht": 0}, f"{ERR}montant_ht = 0 : une valeur strictement positive est attendue "
+                            "; ligne exclue"),
+        ({"date": "31/02/2022"}, f"{ERR}date : date impossible « 31/02/2022 » : ce jour n'existe "
+                                 "pas"),
         ({"departement": "Haute-Garonne"}, f"{ERR}departement : département inconnu « Haute-"
                                            "Garonne » : attendu un code de 01 à 95 (Corse : 2A "
                                            "ou 2B) ou de 971 à 976"),
@@ -433,8 +469,8 @@ def test_subvention(quote, expected):
         ((5, 6000, 25, None, 500000), "montant_p2 : valeur manquante"),
         ((5, 6000, 25, 30000, None), "fonds_propres : valeur manquante"),
         ((None, 6000, None, None, 500000), "jours_p1 : valeur manquante"),
-        ((5, -6000, 25, 30000, 500000),
-         negative("Montant prévu phase 1 (€ HT)", f"-6{NB}000")),
+        ((5, -6000, 25, 30000, 500000), negative("montant_p1", f"-6{NB}000", INCOMPLETE)),
+        ((-5, 6000, 25, 30000, 500000), negative("jours_p1", "-5", INCOMPLETE)),
         (("cinq", 6000, 25, 30000, 500000),
          "jours_p1 : nombre illisible « cinq » : écrire par exemple 12,5"),
         ((5, "6.000", 25, 30000, 500000),
@@ -471,29 +507,62 @@ def test_subvention_huge_amount_is_refused():
 # --- IDF_ECHEANCIER ---------------------------------------------------------------------------
 
 
+def p03(recorded: str, maximum: str) -> str:
+    """The core's P03 message, on the argument that holds the recorded advance."""
+    return (
+        f"acompte_verse : Acompte de la phase 2 versé {recorded}{NB}€, au-dessus de 70{NB}% de "
+        f"la subvention de la phase 2 ({maximum}{NB}€) : il a été versé et reste l'acompte dû ; "
+        "l'excédent est à régulariser"
+    )
+
+
+# The due schedule (SPEC 3, P01-P04). Occitanie: phase 1 at 100 %, phase 2 at 50 % of its base
+# (capped at 25 x 1,200 = 30,000), planned advance 70 % of the phase 2 subsidy rounded down,
+# nothing due before 5 justified days. Phase 2 has begun once justifie_p2 > 0 or an advance was
+# recorded above 0; before that its advance and balance are 0.
+ECHEANCIER = [
+    # (id, args, expected: phase 1, advance, balance)
+    # Phase 1 in full; begun: advance 70 % x 15,000 = 10,500; balance 50 % x 30,000 - 10,500.
+    ("all-justified", (6000, 15000, 6000, 30000, 30), [6000.0, 10500.0, 4500.0]),
+    ("advance-left-blank", (6000, 15000, 6000, 30000, 30, None), [6000.0, 10500.0, 4500.0]),
+    # The README's example: phase 2 not begun (nothing justified, no advance): 0 and 0.
+    ("phase-2-not-begun", (6000, 6000, 6000, 0, 5), [6000.0, 0.0, 0.0]),
+    # P02: phase 1 due on what was justified, min(6,000, 100 % x 5,000); phase 2 not begun.
+    ("P02-phase-1-on-justified", (6000, 15000, 5000, 0, 5), [5000.0, 0.0, 0.0]),
+    # P01: 4.5 days < 5: nothing due on justified expenses; no advance recorded: 0.
+    ("P01-nothing-due", (6000, 15000, 6000, 30000, 4.5), [0.0, 0.0, 0.0]),
+    # P01 with an advance recorded: it was paid and stays as recorded.
+    ("P01-recorded-advance-stays", (6000, 15000, 6000, 30000, 4.5, 10500),
+     [0.0, 10500.0, 0.0]),
+    # Begun by the recorded advance alone: balance min(15,000, 50 % x 0) - 10,500 = -10,500,
+    # to recover if phase 2 stops there (P04).
+    ("begun-by-the-advance", (6000, 15000, 6000, 0, 5, 10500), [6000.0, 10500.0, -10500.0]),
+    # An advance recorded as 0 does not begin phase 2, and is the advance due: 0.
+    ("advance-of-zero", (6000, 15000, 6000, 0, 5, 0), [6000.0, 0.0, 0.0]),
+    # P03: the recorded advance replaces the planned one; balance 15,000 - 10,000.
+    ("P03-recorded-advance", (6000, 15000, 6000, 30000, 30, 10000), [6000.0, 10000.0, 5000.0]),
+    # Exactly 70 % of 15,000 is allowed.
+    ("P03-at-the-limit", (6000, 15000, 6000, 30000, 30, 10500), [6000.0, 10500.0, 4500.0]),
+    # P04: 50 % x 14,000 = 7,000 due on phase 2, less the advance 10,500: -3,500, whether the
+    # advance was recorded (to recover) or only planned (it would exceed what is justified).
+    ("P04-recorded", (6000, 15000, 6000, 14000, 17, 10500), [6000.0, 10500.0, -3500.0]),
+    ("P04-planned", (6000, 15000, 6000, 14000, 17), [6000.0, 10500.0, -3500.0]),
+    # Justified phase 2 above its cap counts for the cap only: 30,000 -> 15,000.
+    ("phase-2-cap", (6000, 15000, 6000, 45000, 40), [6000.0, 10500.0, 4500.0]),
+    # To the cent: 70 % of 14,999.99 = 10,499.993 -> 10,499.99; 50 % of 29,999.99 =
+    # 14,999.995 -> 14,999.99; balance 14,999.99 - 10,499.99 = 4,500.00.
+    ("to-the-cent", (5999.99, 14999.99, 5999.99, 29999.99, 30), [5999.99, 10499.99, 4500.0]),
+    ("french-text", ("6 000,00 €", "15 000", "6000", "30 000,00", "30"),
+     [6000.0, 10500.0, 4500.0]),
+    ("nothing", (0, 0, 0, 0, 0), [0.0, 0.0, 0.0]),
+    # An SME whose phase 1 is refused under de minimis (S06/S07): phase 1 0, phase 2 paid.
+    ("de-minimis-phase-1-refused", (0, 12000, 6000, 24000, 25), [0.0, 8400.0, 3600.0]),
+]  # fmt: skip
+
+
 @pytest.mark.parametrize(
-    ("args", "expected"),
-    [
-        # Phase 1 in full; advance 70 % of 15,000; balance = 50 % of 30,000 - 10,500.
-        ((6000, 15000, 6000, 30000, 30), [6000.0, 10500.0, 4500.0]),
-        ((6000, 15000, 6000, 30000, 30, None), [6000.0, 10500.0, 4500.0]),
-        # P01: fewer than 5 days justified, nothing is due yet.
-        ((6000, 15000, 6000, 30000, 4.5), [0.0, 0.0, 0.0]),
-        # P02: phase 1 paid on what was justified.
-        ((6000, 15000, 5000, 0, 5), [5000.0, 10500.0, -10500.0]),
-        # P03: the recorded advance replaces the planned one.
-        ((6000, 15000, 6000, 30000, 30, 10000), [6000.0, 10000.0, 5000.0]),
-        # P04: justified phase 2 below the advance: a negative balance (to be paid back).
-        ((6000, 15000, 6000, 14000, 17, 10500), [6000.0, 10500.0, -3500.0]),
-        # Justified phase 2 above its cap counts for the cap only.
-        ((6000, 15000, 6000, 45000, 40), [6000.0, 10500.0, 4500.0]),
-        # To the cent: 70 % of 14,999.99 = 10,499.993 -> 10,499.99; 50 % of 29,999.99 rounded
-        # down is 14,999.99; balance 14,999.99 - 10,499.99.
-        ((5999.99, 14999.99, 5999.99, 29999.99, 30), [5999.99, 10499.99, 4500.0]),
-        (("6 000,00 €", "15 000", "6000", "30 000,00", "30"), [6000.0, 10500.0, 4500.0]),
-        ((0, 0, 0, 0, 0), [0.0, 0.0, 0.0]),
-    ],
-)  # fmt: skip
+    ("args", "expected"), [c[1:] for c in ECHEANCIER], ids=[c[0] for c in ECHEANCIER]
+)
 def test_echeancier(args, expected):
     assert udfs.IDF_ECHEANCIER(*args) == [expected]
 
@@ -504,8 +573,15 @@ def test_echeancier(args, expected):
         ((6000, 15000, 6000, None, 30), "justifie_p2 : valeur manquante"),
         ((-1, 15000, 6000, 30000, 30), negative("subvention_p1", "-1")),
         ((6000, 15000, 6000, 30000, -2), negative("jours_justifies", "-2")),
+        ((6000, 15000, 6000, 30000, 30, -1), negative("acompte_verse", "-1")),
         ((6000, 15000, 6000, 30000, 30, "#N/A"),
          "acompte_verse : valeur d'erreur Excel « #N/A » : corriger la formule ou la saisie"),
+        ((6000, 15000, 6000, 30000, 30, None, "31/02/2022"),
+         "date : date impossible « 31/02/2022 » : ce jour n'existe pas"),
+        # P03: above 70 % of 15,000 = 10,500, by one cent; said with its figures, not hidden.
+        ((6000, 15000, 6000, 30000, 30, 10500.01), p03(f"10{NB}500,01", f"10{NB}500,00")),
+        # 70 % of 12,000 = 8,400; still an error before 5 days are justified (P01 keeps it).
+        ((0, 12000, 0, 0, 0, 9000), p03(f"9{NB}000,00", f"8{NB}400,00")),
     ],
 )  # fmt: skip
 def test_echeancier_refuses_a_missing_or_bad_amount(args, message):
@@ -514,11 +590,32 @@ def test_echeancier_refuses_a_missing_or_bad_amount(args, message):
 
 # --- IDF_MINIMIS ------------------------------------------------------------------------------
 
+OLD_PERIOD = "3 exercices fiscaux (règlement (UE) n° 1407/2013)"
+NEW_PERIOD = "3 années glissantes (règlement (UE) 2023/2831)"
+# The citation of each ceiling, as the programme file gives it (S07 names it).
+OLD_CEILING = (
+    "Règlement (UE) n° 1407/2013, art. 3.2 (applicable du 1er janvier 2014, prolongé jusqu'au "
+    "31 décembre 2023 par le règlement (UE) 2020/972) ; [§Références légales]"
+)
+NEW_CEILING = (
+    "Règlement (UE) 2023/2831, art. 3.2 (applicable à partir du 1er janvier 2024) ; "
+    "[§Critères complémentaires] « Règle de minimis n°2023/2831 »"
+)
+# What S06/S07 refuse (SPEC 3): an SME's phase 1 only, its phase 2 staying under SA.40453;
+# both phases of an ETI.
+SME_REFUSED = (
+    f"aide de minimis refusée : phase 1 (6{NB}000,00{NB}€) ; la phase 2 d'une PME "
+    f"(15{NB}000,00{NB}€) relève du régime SA.40453 et reste accordée"
+)
+ETI_REFUSED = f"aide de minimis refusée : phases 1 et 2 (21{NB}000,00{NB}€)"
 
-def s07(prior: str, part: str, total: str, ceiling: str, period: str) -> str:
+
+def s07(prior: str, part: str, total: str, ceiling: str, new: bool, refused: str) -> str:
+    period, citation = (NEW_PERIOD, NEW_CEILING) if new else (OLD_PERIOD, OLD_CEILING)
     return (
         f"Aides de minimis antérieures {prior}{NB}€ + aide de minimis du dossier {part}{NB}€ = "
-        f"{total}{NB}€, au-dessus du plafond de {ceiling}{NB}€ sur {period}"
+        f"{total}{NB}€, au-dessus du plafond de {ceiling}{NB}€ sur {period} ({citation}) ; "
+        f"{refused}"
     )
 
 
@@ -527,36 +624,62 @@ ALIASES = "AFNOR : AFNOR Certification, Association française de normalisation"
 NEW_PERIOD = "3 années glissantes (règlement (UE) 2023/2831)"
 
 
+def s06(why: str, refused: str) -> str:
+    return f"Attestation de minimis = Non : elle est exigée {why} ; {refused}"
+
+
+NOT_SME_OR_ETI = (
+    f"Catégorie « Non éligible » : ni PME ni ETI, aucune aide ne peut être accordée ; le "
+    f"parcours est réservé aux entreprises de moins de 5{NB}000 salariés"
+)
+
+
 @pytest.mark.parametrize(
     ("changes", "expected"),
     [
         ({}, "OK"),
         # An SME's phase 2 is not de minimis aid (SA.40453): only phase 1 counts.
+        # 194,000 + 6,000 = 200,000: at the ceiling, allowed.
         ({"aides_anterieures": 194000}, "OK"),
         ({"aides_anterieures": 194000.01},
-         s07(f"194{NB}000,01", f"6{NB}000,00", f"200{NB}000,01", f"200{NB}000,00", OLD_PERIOD)),
-        # An ETI's phase 2 counts too.
+         s07(f"194{NB}000,01", f"6{NB}000,00", f"200{NB}000,01", f"200{NB}000,00", False,
+             SME_REFUSED)),
+        # An ETI's phase 2 counts too: 179,000 + 6,000 + 15,000 = 200,000.
         ({"categorie": "ETI", "aides_anterieures": 179000}, "OK"),
         ({"categorie": "eti", "aides_anterieures": "179 000,01 €"},
-         s07(f"179{NB}000,01", f"21{NB}000,00", f"200{NB}000,01", f"200{NB}000,00", OLD_PERIOD)),
-        # The ceiling in force on the date: Reg. 2023/2831 from 01/01/2024.
+         s07(f"179{NB}000,01", f"21{NB}000,00", f"200{NB}000,01", f"200{NB}000,00", False,
+             ETI_REFUSED)),
+        # The ceiling in force on the date: Reg. 2023/2831 (300,000) from 01/01/2024.
         ({"categorie": "ETI", "aides_anterieures": 279000, "date_octroi": "01/01/2024"}, "OK"),
         ({"categorie": "ETI", "aides_anterieures": 279000, "date_octroi": "31/12/2023"},
-         s07(f"279{NB}000,00", f"21{NB}000,00", f"300{NB}000,00", f"200{NB}000,00", OLD_PERIOD)),
+         s07(f"279{NB}000,00", f"21{NB}000,00", f"300{NB}000,00", f"200{NB}000,00", False,
+             ETI_REFUSED)),
         ({"categorie": "ETI", "aides_anterieures": 279000.01, "date_octroi": 45292},
-         s07(f"279{NB}000,01", f"21{NB}000,00", f"300{NB}000,01", f"300{NB}000,00", NEW_PERIOD)),
+         s07(f"279{NB}000,01", f"21{NB}000,00", f"300{NB}000,01", f"300{NB}000,00", True,
+             ETI_REFUSED)),
         # S06: the attestation is required for any phase 1 subsidy, and for every ETI.
-        ({"attestation": "Non"}, "Attestation de minimis = Non : elle est exigée pour la phase 1"),
+        ({"attestation": "Non"}, s06("pour la phase 1", SME_REFUSED)),
         ({"categorie": "ETI", "subvention_p1": 0, "attestation": False},
-         "Attestation de minimis = Non : elle est exigée pour une ETI"),
+         s06("pour une ETI", f"aide de minimis refusée : phases 1 et 2 (15{NB}000,00{NB}€)")),
+        # No phase 1 for an SME: nothing under de minimis, nothing required.
         ({"subvention_p1": 0, "attestation": None, "aides_anterieures": None}, "OK"),
         ({"attestation": "Non", "aides_anterieures": 250000},
-         "Attestation de minimis = Non : elle est exigée pour la phase 1 ; "
-         + s07(f"250{NB}000,00", f"6{NB}000,00", f"256{NB}000,00", f"200{NB}000,00", OLD_PERIOD)),
+         s06("pour la phase 1", SME_REFUSED) + " ; "
+         + s07(f"250{NB}000,00", f"6{NB}000,00", f"256{NB}000,00", f"200{NB}000,00", False,
+               SME_REFUSED)),
+        # A category neither PME nor ETI (IDF_CATEGORIE of 5,000 staff or more) is a reason.
+        ({"categorie": "Non éligible"}, NOT_SME_OR_ETI),
+        ({"categorie": "non eligible", "attestation": None}, NOT_SME_OR_ETI),
     ],
 )  # fmt: skip
 def test_minimis(changes, expected):
     assert call("IDF_MINIMIS", **changes) == [expected]
+
+
+def test_minimis_of_the_category_idf_categorie_gives_for_five_thousand_staff():
+    (category,) = udfs.IDF_CATEGORIE(5000)
+    assert category == ["Non éligible"]
+    assert call("IDF_MINIMIS", categorie=category[0]) == [NOT_SME_OR_ETI]
 
 
 @pytest.mark.parametrize(
@@ -569,6 +692,10 @@ def test_minimis(changes, expected):
         ({"categorie": "TPE"}, "categorie : valeur inconnue « TPE » : choisir parmi PME, ETI, "
                                "Non éligible"),
         ({"subvention_p2": -1}, negative("subvention_p2", "-1")),
+        # Prior aid below zero must not let a company through the ceiling: the core's F04.
+        ({"aides_anterieures": -1}, negative("aides_anterieures", "-1", INCOMPLETE)),
+        ({"categorie": "ETI", "aides_anterieures": -190000},
+         negative("aides_anterieures", f"-190{NB}000", INCOMPLETE)),
     ],
 )  # fmt: skip
 def test_minimis_refuses_what_it_cannot_decide(changes, message):
@@ -620,6 +747,153 @@ def test_an_unknown_parameter_lists_the_valid_names(programme: Programme):
         f"{ERR}paramètre inconnu « plafond » : noms valides {', '.join(programme.parameters)} "
         f"(ou en français {', '.join(udfs.FRENCH_NAMES)})"
     )
+
+
+# --- [date]: the parameters in force on the filing date (SPEC 4.2) ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("nom", "day", "expected"),
+    [
+        # The de minimis ceiling: 200,000 up to 31/12/2023, 300,000 from 01/01/2024.
+        ("plafond_minimis", "31/12/2023", 200000.0),
+        ("plafond_minimis", "01/01/2024", 300000.0),
+        ("plafond_minimis", 45292, 300000.0),  # 01/01/2024 as Office.js sends it
+        ("periode_minimis", datetime(2024, 1, 1), NEW_PERIOD),
+        # Left out: the programme's last day, 31/12/2022.
+        ("plafond_minimis", None, 200000.0),
+        ("plafond_minimis", "", 200000.0),
+        ("plafond_journalier", "01/01/2024", 1200.0),
+    ],
+)
+def test_parametre_on_a_date(nom, day, expected):
+    assert udfs.IDF_PARAMETRE(nom, day) == [[expected]]
+
+
+def _dated_programme(folder: Path) -> Programme:
+    """The made-up programme with three figures that change on 01/01/2031.
+
+    daily cap 950.33 -> 1,000.00; phase 2 advance 65 % -> 50 %; first balance sheet 18 -> 12
+    months. Everything else as tests/programmes/made-up.toml (its docstring in
+    test_made_up_programme.py): phase 1 4 days at 80 %, phase 2 15 days at 45 %, journey cap
+    16,000.05, minimum 3 days, de minimis ceiling 100,000.01 in 2030 and 150,000.03 from 2031,
+    filing from 01/03/2030 to 30/06/2031 (the last day, for a function without a date).
+    """
+    text = MADE_UP.read_text(encoding="utf-8")
+    for name, unit, before, after in (
+        ("daily_cap", "EUR", '"950.33"', '"1000.00"'),
+        ("phase2_advance_max_rate", "percent", "65", "50"),
+        ("first_balance_sheet_min_months", "months", "18", "12"),
+    ):
+        head = f"[parameters.{name}]\n"
+        start = text.index(head)
+        end = text.index("\n\n", start)
+        description = text[start:end].splitlines()[1]
+        values = "".join(
+            f"\n\n[[parameters.{name}.values]]\nstart = {day}\nvalue = {value}\n"
+            'citation = "Programme daté pour les tests"'
+            for day, value in (("2030-01-01", before), ("2031-01-01", after))
+        )
+        text = text[:start] + f'{head}{description}\nunit = "{unit}"{values}' + text[end:]
+    path = folder / "made-up-dated.toml"
+    path.write_text(text.replace('id = "made-up-test-programme"', 'id = "made-up-dated"'),
+                    encoding="utf-8")  # fmt: skip
+    return load_programme(path)
+
+
+@pytest.fixture
+def dated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Programme:
+    """The functions computing under the dated made-up programme."""
+    programme = _dated_programme(tmp_path)
+    monkeypatch.setattr(udfs, "load_programme", lambda *args: programme)
+    return programme
+
+
+FIRST, SECOND = "16/09/2030", "15/03/2031"  # under the first values, under the second
+
+
+def test_the_dated_programme_changes_what_it_says(dated: Programme):
+    first, second = dated.at(date(2030, 9, 16)), dated.at(date(2031, 3, 15))
+    assert (first.daily_cap, first.phase2_advance_max_rate) == (Decimal("950.33"), Decimal("0.65"))
+    assert (second.daily_cap, second.phase2_advance_max_rate) == (Decimal("1000.00"),
+                                                                  Decimal("0.5"))  # fmt: skip
+    assert (first.first_balance_sheet_min_months, second.first_balance_sheet_min_months) == (18, 12)
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        # min(5,000, 950.33 x 5 = 4,751.65)
+        (FIRST, [[4751.65]]),
+        # min(5,000, 1,000 x 5 = 5,000); left out, the last day 30/06/2031 has the same cap; so
+        # has a day before any value is in force (31/12/2029: the last day stands in).
+        (SECOND, [[5000.0]]), (None, [[5000.0]]), ("31/12/2029", [[5000.0]]),
+    ],
+)  # fmt: skip
+def test_depense_plafonnee_follows_the_date(dated, day, expected):
+    assert udfs.IDF_DEPENSE_PLAFONNEE(5000, 5, day) == expected
+    assert udfs.IDF_DEPENSE_ELIGIBLE(5000, 5, "01/10/2030", "KERVADEC & ASSOCIÉS", "29", day) == (
+        expected
+    )
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        # 950.33: bases min(4,000, 950.33 x 4) = 3,801.32 and 950.33 x 15 = 14,254.95; together
+        # 18,056.27 > 16,000.05: base 2 = 12,198.73. 80 % x 3,801.32 = 3,041.056 -> 3,041.05;
+        # 45 % x 12,198.73 = 5,489.4285 -> 5,489.42; total 8,530.47.
+        (FIRST, [3041.05, 5489.42, 8530.47]),
+        # 1,000: bases 4,000 and 15,000; 19,000 > 16,000.05: base 2 = 12,000.05.
+        # 80 % x 4,000 = 3,200; 45 % x 12,000.05 = 5,400.0225 -> 5,400.02; total 8,600.02.
+        (SECOND, [3200.0, 5400.02, 8600.02]),
+        (None, [3200.0, 5400.02, 8600.02]),
+    ],
+)
+def test_subvention_follows_the_date(dated, day, expected):
+    assert udfs.IDF_SUBVENTION(4, 4000, 15, 15000, 1_000_000, day) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        # Justified bases 3,801.32 and 12,198.73 (16,000.05, the journey cap), 19 days >= 3.
+        # Phase 1: min(3,041.05, 80 % x 3,801.32 = 3,041.05). Advance 65 % x 5,489.42 =
+        # 3,568.123 -> 3,568.12; balance min(5,489.42, 45 % x 12,198.73 -> 5,489.42) - 3,568.12.
+        (FIRST, [3041.05, 3568.12, 1921.30]),
+        # Advance 50 % x 5,489.42 = 2,744.71; balance 5,489.42 - 2,744.71 = 2,744.71.
+        (SECOND, [3041.05, 2744.71, 2744.71]),
+        (None, [3041.05, 2744.71, 2744.71]),
+    ],
+)
+def test_echeancier_follows_the_date(dated, day, expected):
+    assert udfs.IDF_ECHEANCIER(3041.05, 5489.42, 3801.32, 12198.73, 19, None, day) == [expected]
+
+
+def test_parametre_follows_the_date(dated):
+    names = [["plafond_journalier"], ["taux_max_acompte_phase2"], ["duree_min_premier_bilan"]]
+    assert udfs.IDF_PARAMETRE(names, FIRST) == [[950.33], [0.65], [18.0]]
+    assert udfs.IDF_PARAMETRE(names, SECOND) == [[1000.0], [0.5], [12.0]]
+    assert udfs.IDF_PARAMETRE(names) == [[1000.0], [0.5], [12.0]]
+
+
+def test_eligibility_follows_date_depot_and_de_minimis_date_octroi(dated):
+    company = {**ELIGIBLE_SME, "departement": "29", "prestataire": "KERVADEC & ASSOCIÉS",
+               "duree_bilan_mois": 12}  # fmt: skip
+    # A first balance sheet of 12 months: 18 required when filed in 2030, 12 from 2031.
+    assert eligible(**{**company, "date_depot": FIRST}) is False
+    assert motifs(**{**company, "date_depot": FIRST}) == (
+        "Premier bilan de 12 mois : 18 mois minimum"
+    )
+    assert eligible(**{**company, "date_depot": SECOND}) is True
+    # 97,000 + 3,041.05 = 100,041.05: above 100,000.01 in 2030, under 150,000.03 from 2031.
+    minimis = {"categorie": "PME", "subvention_p1": 3041.05, "subvention_p2": 5489.42,
+               "aides_anterieures": 97000, "attestation": "Oui"}  # fmt: skip
+    (first,) = udfs.IDF_MINIMIS(**minimis, date_octroi=FIRST)
+    assert first[0].startswith(f"Aides de minimis antérieures 97{NB}000,00{NB}€ + aide de "
+                               f"minimis du dossier 3{NB}041,05{NB}€ = 100{NB}041,05{NB}€, "
+                               f"au-dessus du plafond de 100{NB}000,01{NB}€")  # fmt: skip
+    assert udfs.IDF_MINIMIS(**minimis, date_octroi=SECOND) == [["OK"]]
 
 
 # --- Shapes: columns, single cells, blank rows -----------------------------------------------
@@ -678,7 +952,7 @@ BAD_CELLS = {
     "forme": ["SARL", "#N/A", 3], "agrement": ["ESUS", "#N/A"], "categorie": ["TPE", "#N/A"],
     "activite_industrielle": YES_NO, "en_difficulte": YES_NO, "a_jour": YES_NO,
     "attestation": YES_NO, "departement": ["Haute-Garonne", "#N/A", 100, "20", -31],
-    "date_depot": DATE, "date_prestation": DATE, "date_octroi": DATE,
+    "date_depot": DATE, "date_prestation": DATE, "date_octroi": DATE, "date": DATE,
     "prestataire": ["#N/A", "#NAME?"], "nom": ["#N/A", "#SPILL!"],
     "montant_ht": NUMBER, "jours": NUMBER, "jours_p1": NUMBER, "montant_p1": NUMBER,
     "jours_p2": NUMBER, "montant_p2": NUMBER, "fonds_propres": NUMBER,
@@ -788,107 +1062,266 @@ def test_importing_it_loads_no_pandas_openpyxl_or_reader_and_gives_plain_functio
 
 
 # --- Consistency with the validator on the sample quarter -------------------------------------
+#
+# The functions are called on the sample's cells as the calculator's sheet Calculs calls them:
+# one call per column, the filing date as `[date]`. What the sheet adds around them is a few
+# formulas, mirrored here one function each, their formula in the docstring (the calculator
+# test checks the workbook holds exactly these formulas).
 
 ELIGIBILITY_FIELDS = ["forme_juridique", "activite_industrielle", "agrement_ess",
                       "part_recettes_production", "effectif", "duree_premier_bilan",
                       "departement", "en_difficulte", "a_jour_fiscal_social", "date_depot",
                       "prestataire"]  # fmt: skip
 LINE_FIELDS = ["montant_ht", "jours", "date_prestation", "prestataire", "departement_prestation"]
+QUOTE_FIELDS = ["jours_p1", "montant_p1", "jours_p2", "montant_p2", "fonds_propres"]
+
+
+def counted(eligible: Any, subsidy_total: Any, minimis: Any) -> bool:
+    """« Éligible et complet »: =((C=TRUE)*ISNUMBER(F)*(LEFT(K,5)<>"#IDF:"))=1.
+
+    C is IDF_ELIGIBLE, F the total of IDF_SUBVENTION, K IDF_MINIMIS (Calculs' letters).
+
+    IDF_ELIGIBLE TRUE, a subsidy computed on the quote, and a de minimis answer that is OK or a
+    reason (not a missing or unreadable value): the validator's `eligible`, which alone gets
+    money (SPEC 2: an incomplete or ineligible dossier has every amount at 0).
+    """
+    return (
+        eligible is True
+        and isinstance(subsidy_total, float)
+        and not str(minimis).startswith(ERR.strip())
+    )
+
+
+def awarded(is_counted: bool, category: Any, minimis: Any, quote: list[Any]) -> list[float]:
+    """« Subvention accordée »: the quote less the part under de minimis that S06/S07 refuse.
+
+    Phase 1 =IF(G*(K="OK"),D,0); phase 2 =IF(G*((K="OK")+(B="PME")),E,0); total =H+I, with G
+    « Éligible et complet », B IDF_CATEGORIE, D and E the quote. SPEC 3: the part under de
+    minimis is an SME's phase 1 (its phase 2 falls under SA.40453) and both phases of an ETI.
+    """
+    ok = minimis == "OK"
+    phase1 = quote[0] if is_counted and ok else 0.0
+    phase2 = quote[1] if is_counted and (ok or category == "PME") else 0.0
+    return [phase1, phase2, phase1 + phase2]
+
+
+def same_dossier(a: Any, b: Any) -> bool:
+    """How SUMIFS, COUNTIFS and MATCH compare a N° dossier: the whole text, case ignored."""
+    return a is not None and b is not None and str(a).casefold() == str(b).casefold()
+
+
+def number(value: Any) -> float:
+    """A cell in Excel arithmetic (=P+R): a blank counts 0."""
+    return 0.0 if value is None else float(value)
 
 
 @pytest.fixture(scope="module")
 def sample(programme: Programme) -> dict[str, Any]:
-    """The sample quarter: its cells as Excel would pass them, the core's results, the report."""
+    """The sample quarter: its cells as Excel passes them, and the validator's results."""
     content = read_workbook(SAMPLE, programme.at(programme.reference_day))
     book = openpyxl.load_workbook(SAMPLE)
 
-    def cells(records: Any, sheet: str, fields: list[str]) -> dict[str, list[list[Any]]]:
-        return {f: [[book[sheet][r.cells[f]].value] for r in records] for f in fields}
+    def cells(sheet: str, fields: list[str]) -> dict[str, list[list[Any]]]:
+        """Each field's column of a sheet, from its header row down (as a range in Calculs)."""
+        rows = list(book[sheet].iter_rows(values_only=True))
+        headers = {h: i for i, h in enumerate(rows[0])}
+        record = {"Dossiers": Dossier, "Prestations": ExpenseLine, "Versements": Payment}[sheet]
+        return {f: [[row[headers[record.header(f)]]] for row in rows[1:]] for f in fields}
 
-    report = validate([SAMPLE], programme).files[0]
     quarter = assess_quarter(content.dossiers, content.lines, content.payments, programme)
     return {
-        "dossiers": cells(content.dossiers, "Dossiers", list(Dossier.headers())),
+        "dossiers": cells("Dossiers", list(Dossier.headers())),
+        "lines": cells("Prestations", list(ExpenseLine.headers())),
+        "payments": cells("Versements", list(Payment.headers())),
         "content": content,
+        "results": quarter.dossiers,
         "quarter": quarter,
-        "summaries": report.dossiers,
-        "errors": {
-            s.dossier: {
-                f.code
-                for f in report.findings
-                if f.dossier == s.dossier and f.severity.value == "error"
-            }
-            for s in report.dossiers
-        },
         "book": book,
     }
 
 
-def test_the_functions_agree_with_the_validator_on_every_dossier_of_the_sample(sample):
-    columns, summaries = sample["dossiers"], sample["summaries"]
-    assert len(summaries) == 30
-    # One call per function for the whole column, as a sheet would make it.
-    eligible = udfs.IDF_ELIGIBLE(*[columns[f] for f in ELIGIBILITY_FIELDS])
-    reasons = udfs.IDF_MOTIFS(*[columns[f] for f in ELIGIBILITY_FIELDS])
+@pytest.fixture(scope="module")
+def calculs(sample: dict[str, Any]) -> dict[str, list[Any]]:
+    """Every column of Calculs for the sample's 30 dossiers, computed as the sheet does."""
+    columns = sample["dossiers"]
+    filed = columns["date_depot"]
     category = udfs.IDF_CATEGORIE(columns["effectif"])
-    quote = ("jours_p1", "montant_p1", "jours_p2", "montant_p2", "fonds_propres")
-    subsidy = udfs.IDF_SUBVENTION(*[columns[f] for f in quote])
-    de_minimis = udfs.IDF_MINIMIS(
+    eligible = udfs.IDF_ELIGIBLE(*[columns[f] for f in ELIGIBILITY_FIELDS])
+    subsidy = udfs.IDF_SUBVENTION(*[columns[f] for f in QUOTE_FIELDS], filed)
+    minimis = udfs.IDF_MINIMIS(
         category, [[row[0]] for row in subsidy], [[row[1]] for row in subsidy],
-        columns["aides_minimis_3_ans"], columns["date_depot"], columns["attestation_minimis"],
+        columns["aides_minimis_3_ans"], filed, columns["attestation_minimis"],
     )  # fmt: skip
-    compared = 0
-    for i, summary in enumerate(summaries):
-        errors = sample["errors"][summary.dossier]
-        assert category[i] == [summary.category]
-        # The SIRET (E12) is checked by the validator only: no SPEC 4.2 function takes it.
-        criteria = {code for code in errors if code[0] == "E" and code != "E12"}
-        assert eligible[i] == [not criteria]
+    numbers = [row[0] for row in columns["numero"]]
+    keep = [counted(e, s[2], m) for (e,), s, (m,) in zip(eligible, subsidy, minimis, strict=True)]
+    grant = [awarded(k, c, m, s) for k, (c,), (m,), s in zip(keep, category, minimis, subsidy,
+                                                           strict=True)]  # fmt: skip
+
+    # Factures: each line's dossier's filing date by =INDEX(dates,MATCH(N°,numbers,0)), then
+    # IDF_DEPENSE_ELIGIBLE on the whole column.
+    lines = sample["lines"]
+    line_dates = []
+    for (number_,) in lines["dossier"]:
+        found = [d for n, (d,) in zip(numbers, filed, strict=True) if same_dossier(n, number_)]
+        line_dates.append([found[0] if found else "#N/A"])
+    line_eligible = udfs.IDF_DEPENSE_ELIGIBLE(*[lines[f] for f in LINE_FIELDS], line_dates)
+
+    def justified(numero: Any, phase: int | None) -> float:
+        """=SUMIFS(amounts or days, N°, numero, [Phase, phase,] Date d'acquittement, "<>",
+        Dépense éligible, ">0"): the paid lines that count."""
+        total = 0.0
+        for i, (eligible_,) in enumerate(line_eligible):
+            if not (isinstance(eligible_, float) and eligible_ > 0):
+                continue
+            if not same_dossier(lines["dossier"][i][0], numero):
+                continue
+            if lines["date_acquittement"][i][0] in (None, ""):
+                continue
+            if phase is None:
+                total += number(lines["jours"][i][0])
+            elif lines["phase"][i][0] == phase:
+                total += eligible_
+        return total
+
+    # Versements: =SUMIFS(Montant, N°, numero, Type, kind, Montant, ">=0"); the recorded advance
+    # is blank when no row records one (=IF(COUNTIFS(...)>0, SUMIFS(...), "")).
+    payments = sample["payments"]
+
+    def recorded(numero: Any, kind: PaymentType) -> tuple[int, float]:
+        rows = zip(payments["dossier"], payments["type"], payments["montant"], strict=True)
+        amounts = [
+            float(amount)
+            for (n,), (t,), (amount,) in rows
+            if same_dossier(n, numero) and t == kind and isinstance(amount, int | float)
+            if amount >= 0
+        ]
+        return len(amounts), sum(amounts)
+
+    advance = []
+    for numero in numbers:
+        count, total = recorded(numero, PaymentType.ADVANCE_PHASE2)
+        advance.append([total if count else ""])
+
+    # Base devis: =IF(jours>0, IDF_DEPENSE_PLAFONNEE(montant, jours, date), 0), each phase.
+    def quote_base(days: str, amount: str) -> list[list[Any]]:
+        capped = udfs.IDF_DEPENSE_PLAFONNEE(columns[amount], columns[days], filed)
+        return [[c if number(d) > 0 else 0.0] for (d,), (c,) in zip(columns[days], capped,
+                                                                    strict=True)]  # fmt: skip
+
+    base1, base2 = quote_base("jours_p1", "montant_p1"), quote_base("jours_p2", "montant_p2")
+    quoted_days = [
+        [number(a) + number(b)]
+        for (a,), (b,) in zip(columns["jours_p1"], columns["jours_p2"], strict=True)
+    ]
+    phase1 = [[g[0]] for g in grant]
+    phase2 = [[g[1]] for g in grant]
+    # Prévu and Dû: =IF(H, IDF_ECHEANCIER(...), 0), one call for the whole column.
+    planned = udfs.IDF_ECHEANCIER(phase1, phase2, base1, base2, quoted_days, "", filed)
+    due = udfs.IDF_ECHEANCIER(
+        phase1, phase2, [[justified(n, 1)] for n in numbers], [[justified(n, 2)] for n in numbers],
+        [[justified(n, None)] for n in numbers], advance, filed,
+    )  # fmt: skip
+    paid = [
+        [recorded(n, kind)[1] if k else 0.0 for kind in PaymentType]
+        for n, k in zip(numbers, keep, strict=True)
+    ]
+    zero = [0.0, 0.0, 0.0]
+    return {
+        "numbers": numbers,
+        "category": [c for (c,) in category],
+        "eligible": [e for (e,) in eligible],
+        "motifs": [m for (m,) in udfs.IDF_MOTIFS(*[columns[f] for f in ELIGIBILITY_FIELDS])],
+        "quote": subsidy,
+        "minimis": [m for (m,) in minimis],
+        "counted": keep,
+        "awarded": grant,
+        "planned": [p if k else zero for p, k in zip(planned, keep, strict=True)],
+        "due": [d if k else zero for d, k in zip(due, keep, strict=True)],
+        "paid": paid,
+    }
+
+
+def euros(instalments: Instalments) -> list[float]:
+    return [float(instalments.phase1), float(instalments.advance_phase2),
+            float(instalments.balance_phase2)]  # fmt: skip
+
+
+# The validator's SIRET check (E12) has no function (SPEC 4.2 gives none the SIRET): a dossier
+# it alone refuses is counted by the sheet and paid nothing by the report.
+SIRET_ONLY = ["IDF-2022-013"]
+
+
+def test_the_functions_agree_with_the_validator_on_every_dossier_of_the_sample(sample, calculs):
+    results = sample["results"]
+    assert len(results) == 30
+    assert calculs["numbers"] == [r.dossier.numero for r in results]
+    refused_by_siret = []
+    for i, result in enumerate(results):
+        codes = {f.code for f in result.findings if f.severity.value == "error"}
+        assert calculs["category"][i] == str(result.category), result.dossier.numero
+        criteria = {code for code in codes if code[0] == "E" and code != "E12"}
+        assert calculs["eligible"][i] is (not criteria), result.dossier.numero
         # The same messages, in the core's order (an eligible dossier's reasons are "").
-        assert reasons[i] == [" ; ".join(
-            f.message for f in sample["quarter"].dossiers[i].findings if f.code in criteria
-        )]  # fmt: skip
-        # The report zeroes a dossier that is ineligible (E12 included) or blocked by de minimis
-        # (S06, S07): the functions give the subsidy on the quote, which the report pays only
-        # when IDF_ELIGIBLE is TRUE, IDF_MINIMIS is OK and the SIRET is valid.
-        awarded = eligible[i] == [True] and de_minimis[i] == ["OK"] and "E12" not in errors
-        amounts = [summary.subsidy_phase1, summary.subsidy_phase2, summary.subsidy_total]
-        if awarded:
-            assert subsidy[i] == [float(a) for a in amounts], summary.dossier
-            compared += 1
+        assert calculs["motifs"][i] == " ; ".join(
+            f.message for f in result.findings if f.code in criteria
+        )
+        # IDF_SUBVENTION gives the quote, as the validator computes it.
+        assert calculs["quote"][i] == [float(result.quote.phase1), float(result.quote.phase2),
+                                       float(result.quote.total)]  # fmt: skip
+        # IDF_MINIMIS gives the core's S06/S07 reasons, or OK.
+        de_minimis = [f.message for f in result.de_minimis.findings]
+        assert calculs["minimis"][i] == (" ; ".join(de_minimis) or "OK"), result.dossier.numero
+        awarded = [float(result.subsidy_phase1), float(result.subsidy_phase2),
+                   float(result.subsidy_total)]  # fmt: skip
+        if "E12" in codes:
+            refused_by_siret.append(result.dossier.numero)
+            assert calculs["counted"][i] is True
+            assert awarded == [0.0, 0.0, 0.0]
         else:
-            assert amounts == [Decimal(0)] * 3, summary.dossier
-    assert compared == 26  # every dossier but 013 (E12), 016 (S06), 024 (E09), 027 (E05)
-    assert sum(row == [False] for row in eligible) == 2
+            assert calculs["awarded"][i] == awarded, result.dossier.numero
+    assert refused_by_siret == SIRET_ONLY
+    assert calculs["eligible"].count(False) == 2  # 024 (E09), 027 (E05)
+    # The SME whose phase 1 de minimis refuses (S06): its phase 2 stays awarded, as the report.
+    i = calculs["numbers"].index("IDF-2022-016")
+    assert calculs["minimis"][i].startswith(
+        "Attestation de minimis = Non : elle est exigée pour "
+        "la phase 1 ; aide de minimis refusée : phase 1"
+    )
+    assert calculs["quote"][i] == [6000.0, 12000.0, 18000.0]
+    assert calculs["awarded"][i] == [0.0, 12000.0, 12000.0]
 
 
-def test_the_schedule_agrees_with_the_validator_on_every_awarded_dossier(sample):
-    content, quarter = sample["content"], sample["quarter"]
-    summaries = sample["summaries"]
-    zero = Decimal(0)
-    columns: dict[str, list[list[Any]]] = {k: [] for k in ("p1", "p2", "j1", "j2", "days", "adv")}
-    for result, summary in zip(quarter.dossiers, summaries, strict=True):
-        # What a sheet sums for each dossier: its paid, non-excluded lines after their caps.
-        paid = [line for line in result.lines if line.justified]
-        payments = [p for p in content.payments if p.dossier == result.dossier.numero]
-        advance = recorded_payments(payments).advance_phase2
-        for key, value in (
-            ("p1", summary.subsidy_phase1), ("p2", summary.subsidy_phase2),
-            ("j1", sum((r.eligible for r in paid if r.line.phase == 1), zero)),
-            ("j2", sum((r.eligible for r in paid if r.line.phase == 2), zero)),
-            ("days", sum((r.line.jours or zero for r in paid), zero)),
-            ("adv", advance),
-        ):  # fmt: skip
-            columns[key].append([None if value is None else float(value)])
-    schedule = udfs.IDF_ECHEANCIER(*columns.values())
-    for i, summary in enumerate(summaries):
-        expected = [summary.payment_phase1, summary.advance_phase2, summary.balance_phase2]
-        if summary.subsidy_total:
-            assert schedule[i] == [float(a) for a in expected], summary.dossier
-        else:
-            assert expected == [zero] * 3, summary.dossier
-    assert sum(1 for s in summaries if s.subsidy_total) == 26
-    assert any(s.balance_phase2 < 0 for s in summaries)  # a trop-perçu is in the sample
+@pytest.mark.parametrize("schedule", ["planned", "due", "paid"])
+def test_the_schedules_agree_with_the_validator_on_every_dossier_of_the_sample(
+    sample, calculs, schedule
+):
+    results = sample["results"]
+    compared = []
+    for i, result in enumerate(results):
+        expected = euros(getattr(result, schedule))
+        if result.dossier.numero in SIRET_ONLY:
+            assert expected == [0.0, 0.0, 0.0]
+            continue
+        assert calculs[schedule][i] == expected, (result.dossier.numero, schedule)
+        compared.append(result.dossier.numero)
+    assert len(compared) == 29
+
+
+def test_the_sample_exercises_every_schedule(sample, calculs):
+    """The comparison above is not empty: the sample holds each case it must agree on."""
+    results = {r.dossier.numero: r for r in sample["results"]}
+    due = dict(zip(calculs["numbers"], calculs["due"], strict=True))
+    # 016: an SME refused phase 1 under de minimis is still paid its phase 2.
+    # Planned 70 % x 12,000 = 8,400 and 3,600; due the same on its justified lines.
+    assert euros(results["IDF-2022-016"].planned) == [0.0, 8400.0, 3600.0]
+    assert due["IDF-2022-016"] == [0.0, 8400.0, 3600.0]
+    # 009: a balance below zero (P04); 001, 002, 005: recorded advances and payments.
+    assert due["IDF-2022-009"][2] < 0
+    assert [n for n, r in results.items() if r.paid.advance_phase2 > 0] == [
+        "IDF-2022-001", "IDF-2022-002", "IDF-2022-005"
+    ]  # fmt: skip
+    # 026: a line not yet paid (X10): due differs from planned.
+    assert due["IDF-2022-026"] != euros(results["IDF-2022-026"].planned)
 
 
 def test_every_invoice_line_counts_the_same_in_a_cell_and_in_the_report(sample):
@@ -980,3 +1413,68 @@ def test_libreoffice_opens_the_calculator(tmp_path):
     book = openpyxl.load_workbook(converted)
     assert book.sheetnames == ["Calculs", "Aide", "xlwings.conf"]
     assert book["Calculs"]["A5"].value == "EX-01"
+
+
+def calculs_formulas() -> dict[str, str]:
+    """Each computed column of the committed Calculs: its header, and its array formula."""
+    sheet = openpyxl.load_workbook(CALCULATOR, keep_vba=True)["Calculs"]
+    formulas = {}
+    for row in sheet.iter_rows():
+        for cell in row:
+            below = sheet.cell(row=cell.row + 1, column=cell.column).value
+            if isinstance(cell.value, str) and hasattr(below, "text"):
+                formulas[cell.value] = below.text
+    return formulas
+
+
+def test_the_calculator_holds_the_formulas_the_sample_test_mirrors():
+    """The formulas `counted`, `awarded` and the `calculs` fixture mirror, exactly."""
+    formulas = calculs_formulas()
+    # Dossiers in rows 5-10 (A: N°, K: date de dépôt, P-S: the quote); results in rows 14-19.
+    assert formulas["Éligible et complet"] == (
+        '=((C14:C19=TRUE)*ISNUMBER(F14:F19)*(LEFT(K14:K19,5)<>"#IDF:"))=1'
+    )
+    assert formulas["Subvention accordée phase 1 (€)"] == (
+        '=IF(G14:G19*(K14:K19="OK"), D14:D19, 0)'
+    )
+    assert formulas["Subvention accordée phase 2 (€)"] == (
+        '=IF(G14:G19*((K14:K19="OK")+(B14:B19="PME")), E14:E19, 0)'
+    )
+    assert formulas["Base devis phase 1 (€)"] == (
+        "=IF(P5:P10>0, IDF_DEPENSE_PLAFONNEE(Q5:Q10, P5:P10, K5:K10), 0)"
+    )
+    assert formulas["Prévu phase 1 (€)"] == (
+        '=IF(G14:G19, IDF_ECHEANCIER(H14:H19, I14:I19, B23:B28, C23:C28, P5:P10+R5:R10, "", '
+        "K5:K10), 0)"
+    )
+    # Invoices in rows 41-48 (A: N°, B: phase, E: days, H: paid on, K: eligible); payments in
+    # rows 52-55 (A: N°, B: type, D: amount).
+    assert formulas["Justifié phase 2 (€)"] == (
+        '=SUMIFS($K$41:$K$48, $A$41:$A$48, A23:A28, $B$41:$B$48, 2, $H$41:$H$48, "<>", '
+        '$K$41:$K$48, ">0")'
+    )
+    assert formulas["Jours justifiés"] == (
+        '=SUMIFS($E$41:$E$48, $A$41:$A$48, A23:A28, $H$41:$H$48, "<>", $K$41:$K$48, ">0")'
+    )
+    assert formulas["Acompte phase 2 enregistré (€)"] == (
+        '=IF(COUNTIFS($A$52:$A$55, A23:A28, $B$52:$B$55, "Acompte phase 2", $D$52:$D$55, '
+        '">=0")>0, SUMIFS($D$52:$D$55, $A$52:$A$55, A23:A28, $B$52:$B$55, "Acompte phase 2", '
+        '$D$52:$D$55, ">=0"), "")'
+    )
+    assert formulas["Dû phase 1 (€)"] == (
+        "=IF(G14:G19, IDF_ECHEANCIER(H14:H19, I14:I19, G23:G28, H23:H28, I23:I28, J23:J28, "
+        "K5:K10), 0)"
+    )
+    assert formulas["Versé acompte phase 2 (€)"] == (
+        '=SUMIFS($D$52:$D$55, $A$52:$A$55, A32:A37, $B$52:$B$55, "Acompte phase 2", '
+        '$D$52:$D$55, ">=0")*G14:G19'
+    )
+    assert formulas["Date de dépôt du dossier"] == (
+        "=INDEX($K$5:$K$10, MATCH(A41:A48, $A$5:$A$10, 0))"
+    )
+    assert formulas["Subvention devis phase 1 (€)"] == (
+        "=IDF_SUBVENTION(P5:P10, Q5:Q10, R5:R10, S5:S10, M5:M10, K5:K10)"
+    )
+    assert formulas["De minimis"] == (
+        "=IDF_MINIMIS(B14:B19, D14:D19, E14:E19, N5:N10, K5:K10, O5:O10)"
+    )

@@ -23,7 +23,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from test_udfs import SPEC
+from test_udfs import OPTIONAL, SPEC
 
 from udfs import idf_udfs as plain_udfs
 
@@ -103,7 +103,7 @@ def test_every_spec_function_is_registered_with_each_argument_described_in_frenc
             assert not parameter["description"].startswith("Positional argument")
             assert parameter["dimensionality"] == "matrix"
         optional = [p["name"] for p in function["parameters"] if p.get("optional")]
-        assert optional == (["acompte_verse"] if name == "IDF_ECHEANCIER" else [])
+        assert optional == OPTIONAL.get(name, [])
 
 
 def test_every_argument_is_read_as_rows_with_error_cells_as_text(server):
@@ -209,20 +209,49 @@ def test_depenses(server):
     ]
 
 
-def test_echeancier_with_and_without_the_optional_advance(server):
+def test_echeancier_with_and_without_the_optional_arguments(server):
     five = [[[6000]], [[15000]], [[6000]], [[30000]], [[30]]]
+    # 70 % x 15,000 = 10,500 planned; balance 50 % x 30,000 - 10,500 = 4,500.
     assert call(server, "IDF_ECHEANCIER", *five) == [[6000.0, 10500.0, 4500.0]]
     assert call(server, "IDF_ECHEANCIER", *five, [[None]]) == [[6000.0, 10500.0, 4500.0]]
-    assert call(server, "IDF_ECHEANCIER", *five, [[10000]]) == [[6000.0, 10000.0, 5000.0]]
+    # The recorded advance is the advance due: balance 15,000 - 10,000 = 5,000.
+    assert call(server, "IDF_ECHEANCIER", *five, [[10000]], [[44635]]) == [
+        [6000.0, 10000.0, 5000.0]
+    ]
+    # Phase 2 not begun (nothing justified, no advance): nothing due on it.
+    assert call(server, "IDF_ECHEANCIER", [[6000]], [[6000]], [[6000]], [[0]], [[5]]) == [
+        [6000.0, 0.0, 0.0]
+    ]
+    # Above 70 % of 15,000: said in the row, with its figures.
+    ((message, *_),) = call(server, "IDF_ECHEANCIER", *five, [[11000]])
+    assert message.startswith(f"{ERR}acompte_verse : Acompte de la phase 2 versé "
+                              "11\u00a0000,00\u00a0€, au-dessus de 70\u00a0%")  # fmt: skip
 
 
 def test_minimis_with_dates_as_serial_numbers(server):
     eti = [[["ETI"]], [[6000]], [[15000]], [[279000]]]
     assert call(server, "IDF_MINIMIS", *eti, [[45292]], [["Oui"]]) == [["OK"]]  # 01/01/2024
     ((message,),) = call(server, "IDF_MINIMIS", *eti, [[45291]], [["Oui"]])  # 31/12/2023
-    assert message.startswith("Aides de minimis antérieures 279\u00a0000,00\u00a0€")
-    assert message.endswith("au-dessus du plafond de 200\u00a0000,00\u00a0€ sur 3 exercices "
-                            "fiscaux (règlement (UE) n° 1407/2013)")  # fmt: skip
+    # 279,000 + 6,000 + 15,000 = 300,000 > 200,000, the ceiling in force on 31/12/2023.
+    assert message.startswith("Aides de minimis antérieures 279\u00a0000,00\u00a0€ + aide de "
+                              "minimis du dossier 21\u00a0000,00\u00a0€ = 300\u00a0000,00\u00a0€, "
+                              "au-dessus du plafond de 200\u00a0000,00\u00a0€ sur 3 exercices "
+                              "fiscaux (règlement (UE) n° 1407/2013)")  # fmt: skip
+    assert message.endswith("aide de minimis refusée : phases 1 et 2 (21\u00a0000,00\u00a0€)")
+    # A company neither PME nor ETI gets a reason, not OK.
+    ((reason,),) = call(server, "IDF_MINIMIS", [["Non éligible"]], *eti[1:], [[45291]], [["Oui"]])
+    assert reason.startswith("Catégorie « Non éligible » : ni PME ni ETI")
+
+
+def test_the_date_picks_the_parameters_in_force(server):
+    # The de minimis ceiling on 31/12/2023 (serial 45291) and on 01/01/2024 (45292).
+    assert call(server, "IDF_PARAMETRE", [["plafond_minimis"]], [[45291], [45292]]) == [
+        [200000.0],
+        [300000.0],
+    ]
+    assert call(server, "IDF_SUBVENTION", [[5]], [[6000]], [[25]], [[30000]], [[500000]],
+                [[44635]]) == [[6000.0, 15000.0, 21000.0]]  # fmt: skip
+    assert call(server, "IDF_DEPENSE_PLAFONNEE", [[7500]], [[5]], [[""]]) == [[6000.0]]
 
 
 def test_parametre_gives_a_date_as_a_date_and_a_number_as_a_number(server):

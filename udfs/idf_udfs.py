@@ -4,7 +4,9 @@ Each function takes single cells or whole columns and answers one row per input 
 list that Excel 365 spills; a single cell is repeated against the columns. Each cell is read by
 the core's edge readers (values.py), the core's record is built, the core decides, and the
 result goes back as Excel numbers, booleans or text. Bad input never raises into Excel: the row
-gets the text `#IDF: <message>` and the other rows are still computed.
+gets the text `#IDF: <message>`, naming the argument, and the other rows are still computed.
+Each function takes the parameters in force on the date SPEC 4.2 names for it (`[date]`,
+`date_depot` or `date_octroi`), chosen by the validator's own rule (xl_idf.dossier.parameters_on).
 
 Only xlwings and the pure core are imported (no pandas, no openpyxl), so the same module runs in
 classic xlwings (Windows), xlwings Server and xlwings Lite (Pyodide). Without
@@ -15,10 +17,10 @@ then plain Python, which is how the tests call them.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import importlib.util
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -26,15 +28,15 @@ import xlwings as xw
 import xlwings.utils
 
 from xl_idf import french
-from xl_idf.de_minimis import check_de_minimis
-from xl_idf.dossier import parameters_for
+from xl_idf.de_minimis import category_without_aid, check_de_minimis
+from xl_idf.dossier import parameters_on
 from xl_idf.eligibility import Category, Eligibility, EligibilityResult, assess_eligibility
 from xl_idf.errors import ValueRejected, XlIdfError
 from xl_idf.expenses import assess_line
-from xl_idf.findings import Finding
+from xl_idf.findings import Finding, Location
 from xl_idf.payments import schedule_payments
-from xl_idf.programme import Parameters, Programme, load_programme
-from xl_idf.records import NO_APPROVAL, Dossier, ExpenseLine, LegalForm
+from xl_idf.programme import Programme, load_programme
+from xl_idf.records import NO_APPROVAL, Dossier, ExpenseLine, LegalForm, below_zero
 from xl_idf.subsidy import compute_subsidy
 from xl_idf.values import (
     Reading,
@@ -107,8 +109,9 @@ FRENCH_NAMES: dict[str, str] = {
 # Findings that say an argument is missing or not acceptable, rather than a rule's outcome.
 _INPUT_CODES = frozenset({"F04", "F07", "X05"})
 
-# The argument each record field comes from: a record's `cells` place a finding on its field,
-# so a finding's `cell` names the argument of the formula (xl_idf.records.Record.at).
+# The argument each record field comes from. A record built with these as its `cells` and its
+# `labels` places a finding on the argument (its `cell`) and names the argument in the core's own
+# message (xl_idf.records.Record.label): `#IDF: montant_ht : valeur négative -100 …`.
 _ELIGIBILITY_CELLS = {
     "forme_juridique": "forme",
     "activite_industrielle": "activite_industrielle",
@@ -147,6 +150,9 @@ class _Arg:
     cells: object
     read: Reader
     required: bool = False  # the core function cannot take it blank
+    # A setting of the call rather than data (the date whose parameters apply): it never makes
+    # a blank row count, so that blank rows below a table stay blank.
+    setting: bool = False
 
 
 def _column(arg: _Arg) -> list[object]:
@@ -183,9 +189,11 @@ def _rows(args: Sequence[_Arg], compute: Callable[..., Row], width: int = 1) -> 
     except XlIdfError as exc:
         return [[ERROR + str(exc)] * width]
     values = [_read_column(arg, column) for arg, column in zip(args, columns, strict=True)]
-    # A row is empty when the columns given as ranges are blank in it: a single cell repeated
-    # against them (a date, a provider) does not make the blank rows below a table count.
-    varying = [i for i, column in enumerate(columns) if len(column) > 1] or range(len(args))
+    # A row is empty when the data given as ranges is blank in it: a single cell repeated
+    # against them (a date, a provider) does not make the blank rows below a table count, and
+    # neither does a setting (`[date]`).
+    data = [i for i, arg in enumerate(args) if not arg.setting]
+    varying = [i for i in data if len(columns[i]) > 1] or data
     answers: list[list[Any]] = []
     memo: dict[tuple[tuple[type, object], ...], Row] = {}
     for index in range(count):
@@ -262,9 +270,10 @@ def _remember(memo: dict[Any, Any], key: Any, value: Any) -> None:
 def _refuse_bad_input(findings: Sequence[Finding], incomplete: bool = False) -> None:
     """Raise when the core found an argument missing or invalid (F04, F07, X05), naming it."""
     problems = [
-        # The core's own message names the field in French ("Effectif : valeur négative -3").
+        # The core's message names the argument: the records are labelled with the arguments.
         f"{f.cell} : valeur manquante" if f.code == "F07" else f.message
         for f in findings
+        # A finding without a cell is on a field the function has no argument for.
         if f.code in _INPUT_CODES and f.cell is not None
     ]
     if problems:
@@ -278,21 +287,17 @@ def _euros(amount: Decimal) -> float:
     return float(amount)
 
 
-def _reference(programme: Programme) -> Parameters:
-    """The parameters for a function without a date: those of the programme's last day."""
-    return programme.at(programme.reference_day)
-
-
 def _not_negative(read: Reader) -> Reader:
-    """`read`, refusing a negative number: an amount or a count the core takes as computed."""
+    """`read`, refusing a number below zero: an amount the core takes as already computed.
+
+    For the arguments that are no field of a record (a subsidy, a justified sum); a record's
+    fields are screened by the core rules themselves (xl_idf.records.Record.screened).
+    """
 
     def read_it(raw: object) -> Reading[Any]:
         got = read(raw)
         if got.value is not None and got.value < 0:
-            # The words of the core's F04 (xl_idf.records.Record.negative).
-            raise ValueRejected(
-                f"valeur négative {french.number(got.value)}, une valeur positive ou nulle attendue"
-            )
+            raise ValueRejected(below_zero(got.value))  # the words of the core's F04
         return got
 
     return read_it
@@ -312,7 +317,7 @@ def _read_approval(raw: object) -> Reading[str]:
     if is_blank(raw):
         return Reading(None)
     # The list of the programme's last day, as the workbook reader reads the template's column.
-    approvals = (NO_APPROVAL, *_reference(load_programme()).ess_approvals)
+    approvals = (NO_APPROVAL, *parameters_on(None, load_programme()).ess_approvals)
     return read_choice(raw, approvals)
 
 
@@ -341,7 +346,10 @@ _DOSSIER = {
     "departement": "Département de l'établissement accompagné (31, 09, 2A...)",
     "en_difficulte": "Entreprise en difficulté au sens de l'Union européenne : Oui ou Non",
     "a_jour": "À jour de ses obligations fiscales et sociales : Oui ou Non",
-    "date_depot": "Date de dépôt du dossier (date, ou texte jj/mm/aaaa)",
+    "date_depot": (
+        "Date de dépôt du dossier (date, ou texte jj/mm/aaaa) : elle fixe aussi les paramètres "
+        "en vigueur"
+    ),
     "prestataire": "Prestataire qui accompagne l'entreprise (un cabinet référencé par la Région)",
 }
 _INVOICE = {
@@ -352,16 +360,24 @@ _SUBSIDIES = {
     "subvention_p1": "Subvention de la phase 1, en euros (résultat d'IDF_SUBVENTION)",
     "subvention_p2": "Subvention de la phase 2, en euros (résultat d'IDF_SUBVENTION)",
 }
+# SPEC 4.2: `[date]` is the dossier's filing date; the validator takes that day's parameters.
+_DATE = {
+    "date": (
+        "Facultatif : date de dépôt du dossier (date, ou texte jj/mm/aaaa) ; les paramètres en "
+        "vigueur ce jour-là sont appliqués ; sans elle, ceux du dernier jour du programme"
+    ),
+}
 ARGUMENTS: dict[str, dict[str, str]] = {
     "IDF_CATEGORIE": {"effectif": _DOSSIER["effectif"]},
     "IDF_ELIGIBLE": _DOSSIER,
     "IDF_MOTIFS": _DOSSIER,
-    "IDF_DEPENSE_PLAFONNEE": _INVOICE,
+    "IDF_DEPENSE_PLAFONNEE": {**_INVOICE, **_DATE},
     "IDF_DEPENSE_ELIGIBLE": {
         **_INVOICE,
         "date_prestation": "Date de la prestation (date, ou texte jj/mm/aaaa)",
         "prestataire": "Prestataire qui a réalisé et facturé la prestation",
         "departement": "Département où la prestation a eu lieu",
+        **_DATE,
     },
     "IDF_SUBVENTION": {
         "jours_p1": "Jours prévus au devis pour la phase 1",
@@ -369,15 +385,28 @@ ARGUMENTS: dict[str, dict[str, str]] = {
         "jours_p2": "Jours prévus pour la phase 2 (vide s'il n'y en a pas)",
         "montant_p2": "Montant HT prévu pour la phase 2, en euros (vide s'il n'y en a pas)",
         "fonds_propres": "Fonds propres de l'entreprise, en euros",
+        **_DATE,
     },
     "IDF_ECHEANCIER": {
-        **_SUBSIDIES,
+        "subvention_p1": (
+            "Subvention accordée pour la phase 1, en euros (IDF_SUBVENTION, sans la part refusée "
+            "par IDF_MINIMIS)"
+        ),
+        "subvention_p2": (
+            "Subvention accordée pour la phase 2, en euros (IDF_SUBVENTION, sans la part refusée "
+            "par IDF_MINIMIS)"
+        ),
         "justifie_p1": "Dépenses éligibles acquittées de la phase 1, après plafonds, en euros",
-        "justifie_p2": "Dépenses éligibles acquittées de la phase 2, après plafonds, en euros",
+        "justifie_p2": (
+            "Dépenses éligibles acquittées de la phase 2, après plafonds, en euros ; au-dessus "
+            "de 0, la phase 2 a commencé"
+        ),
         "jours_justifies": "Jours de prestation des factures acquittées, phases 1 et 2",
         "acompte_verse": (
-            "Facultatif : acompte de la phase 2 déjà versé ; sans lui, l'acompte maximal prévu"
+            "Facultatif : acompte de la phase 2 déjà versé (il a commencé la phase 2) ; sans "
+            "lui, l'acompte maximal prévu, une fois la phase 2 commencée"
         ),
+        **_DATE,
     },
     "IDF_MINIMIS": {
         "categorie": "Catégorie de l'entreprise : PME ou ETI (résultat d'IDF_CATEGORIE)",
@@ -388,6 +417,7 @@ ARGUMENTS: dict[str, dict[str, str]] = {
     },
     "IDF_PARAMETRE": {
         "nom": "Nom du paramètre : daily_cap, total_cap... ou en français plafond_journalier...",
+        **_DATE,
     },
 }
 
@@ -405,7 +435,19 @@ def _excel_arguments(function: F) -> F:
     return function
 
 
+def _date(cells: object) -> _Arg:
+    """The optional `[date]` argument: the filing date whose parameters are applied."""
+    return _Arg("date", cells, read_date, setting=True)
+
+
 # --- Eligibility (E01-E09) --------------------------------------------------------------------
+
+
+def _screened_eligibility(dossier: Dossier, programme: Programme) -> EligibilityResult:
+    """E01-E09 as the validator decides them: values below zero set aside first (F04)."""
+    dossier, negatives = dossier.screened()
+    result = assess_eligibility(dossier, parameters_on(dossier.date_depot, programme))
+    return EligibilityResult(result.status, result.category, negatives + result.findings)
 
 
 @xw.func
@@ -414,9 +456,9 @@ def IDF_CATEGORIE(effectif: Any) -> list[list[Any]]:
     """Catégorie de l'entreprise selon son effectif : PME, ETI ou Non éligible."""
 
     def category(programme: Programme, effectif: Decimal) -> Row:
-        dossier = Dossier(effectif=effectif, cells=_CATEGORY_CELLS)
+        dossier = Dossier(effectif=effectif, cells=_CATEGORY_CELLS, labels=_CATEGORY_CELLS)
         # The core's eligibility decides, as for the report: a negative head count is refused.
-        result = assess_eligibility(dossier, parameters_for(dossier, programme))
+        result = _screened_eligibility(dossier, programme)
         if result.category is None:
             _refuse_bad_input(result.findings, incomplete=True)
         return [str(result.category)]
@@ -439,9 +481,12 @@ def _eligibility(
 
     def assess(programme: Programme, *values: Any) -> Row:
         dossier = Dossier(
-            **dict(zip(_ELIGIBILITY_CELLS, values, strict=True)), cells=_ELIGIBILITY_CELLS
+            **dict(zip(_ELIGIBILITY_CELLS, values, strict=True)),
+            cells=_ELIGIBILITY_CELLS,
+            labels=_ELIGIBILITY_CELLS,
         )
-        result = assess_eligibility(dossier, parameters_for(dossier, programme))
+        # The parameters in force on date_depot (SPEC 4.2), as the validator picks them.
+        result = _screened_eligibility(dossier, programme)
         # Ineligible wins over incomplete (the core's order): a failed criterion is an answer.
         if result.status is Eligibility.INCOMPLETE:
             _refuse_bad_input(result.findings, incomplete=True)
@@ -497,24 +542,37 @@ def IDF_MOTIFS(
 
 @xw.func
 @_excel_arguments
-def IDF_DEPENSE_PLAFONNEE(montant_ht: Any, jours: Any) -> list[list[Any]]:
+def IDF_DEPENSE_PLAFONNEE(montant_ht: Any, jours: Any, date: Any = None) -> list[list[Any]]:
     """Dépense retenue d'une facture : son montant HT, au plus le plafond journalier par jour."""
 
-    def capped(programme: Programme, montant_ht: Decimal, jours: Decimal) -> Row:
-        line = ExpenseLine(montant_ht=montant_ht, jours=jours, cells=_CAPPED_CELLS)
-        result = assess_line(line, _reference(programme))
-        # The core's X05: an amount or a number of days of 0 or less is a typing slip.
+    def capped(
+        programme: Programme, montant_ht: Decimal, jours: Decimal, day: dt.date | None
+    ) -> Row:
+        line = ExpenseLine(
+            montant_ht=montant_ht, jours=jours, cells=_CAPPED_CELLS, labels=_CAPPED_CELLS
+        )
+        result = assess_line(line, parameters_on(day, programme))
+        # The core's F04 (below zero) and X05 (zero): a typing slip, said in the cell.
         _refuse_bad_input(result.findings)
         return [_euros(result.capped)]
 
-    args = [_Arg("montant_ht", montant_ht, read_amount), _Arg("jours", jours, read_decimal)]
+    args = [
+        _Arg("montant_ht", montant_ht, read_amount),
+        _Arg("jours", jours, read_decimal),
+        _date(date),
+    ]
     return _rows(args, capped)
 
 
 @xw.func
 @_excel_arguments
 def IDF_DEPENSE_ELIGIBLE(
-    montant_ht: Any, jours: Any, date_prestation: Any, prestataire: Any, departement: Any
+    montant_ht: Any,
+    jours: Any,
+    date_prestation: Any,
+    prestataire: Any,
+    departement: Any,
+    date: Any = None,
 ) -> list[list[Any]]:
     """Dépense éligible d'une facture : sa dépense plafonnée, ou 0 si la facture est exclue."""
 
@@ -522,16 +580,18 @@ def IDF_DEPENSE_ELIGIBLE(
         programme: Programme,
         montant_ht: Decimal,
         jours: Decimal,
-        date_prestation: date,
+        date_prestation: dt.date,
         prestataire: str,
         departement: str,
+        day: dt.date | None,
     ) -> Row:
         line = ExpenseLine(
             montant_ht=montant_ht, jours=jours, date_prestation=date_prestation,
             prestataire=prestataire, departement_prestation=departement, cells=_LINE_CELLS,
+            labels=_LINE_CELLS,
         )  # fmt: skip
-        result = assess_line(line, _reference(programme))
-        # A blank or non-positive value is a typing slip, not a reason to exclude the invoice:
+        result = assess_line(line, parameters_on(day, programme))
+        # A blank, zero or negative value is a typing slip, not a reason to exclude the invoice:
         # it is said in the cell; a rule that excludes the invoice (X01, X03, X04, X09) gives 0.
         _refuse_bad_input(result.findings)
         return [_euros(result.eligible)]
@@ -542,26 +602,38 @@ def IDF_DEPENSE_ELIGIBLE(
         _Arg("date_prestation", date_prestation, read_date),
         _Arg("prestataire", prestataire, read_text),
         _Arg("departement", departement, read_department),
+        _date(date),
     ]
     return _rows(args, eligible)
 
 
-# --- Subsidy on the quote (S01-S05, S08) ------------------------------------------------------
+# --- Subsidy on the quote (S01-S05, S08, S09) -------------------------------------------------
 
 
 @xw.func
 @_excel_arguments
 def IDF_SUBVENTION(
-    jours_p1: Any, montant_p1: Any, jours_p2: Any, montant_p2: Any, fonds_propres: Any
+    jours_p1: Any,
+    montant_p1: Any,
+    jours_p2: Any,
+    montant_p2: Any,
+    fonds_propres: Any,
+    date: Any = None,
 ) -> list[list[Any]]:
     """Subvention sur le devis, en une ligne de trois cellules : phase 1, phase 2, total."""
 
     def subsidy(programme: Programme, *values: Any) -> Row:
-        quote = Dossier(**dict(zip(_SUBSIDY_CELLS, values, strict=True)), cells=_SUBSIDY_CELLS)
-        result = compute_subsidy(quote, _reference(programme))
+        *quoted, day = values
+        quote = Dossier(
+            **dict(zip(_SUBSIDY_CELLS, quoted, strict=True)),
+            cells=_SUBSIDY_CELLS,
+            labels=_SUBSIDY_CELLS,
+        )
+        result = compute_subsidy(quote, parameters_on(day, programme))
         if not result.complete:
             _refuse_bad_input(result.findings, incomplete=True)
-        # A quote the rules block (S01, S05) gets what the core gives it: 0 for each phase.
+        # A quote the rules block (S01, S05) gets what the core gives it: 0 for each phase. The
+        # part refused under de minimis (S06, S07) is IDF_MINIMIS's answer, not taken off here.
         return [_euros(result.phase1), _euros(result.phase2), _euros(result.total)]
 
     args = [
@@ -570,11 +642,15 @@ def IDF_SUBVENTION(
         _Arg("jours_p2", jours_p2, read_decimal),
         _Arg("montant_p2", montant_p2, read_amount),
         _Arg("fonds_propres", fonds_propres, read_amount),
+        _date(date),
     ]
     return _rows(args, subsidy, width=3)
 
 
 # --- Payments (P01-P04) -----------------------------------------------------------------------
+
+# Where the schedule's findings on the recorded advance point: the argument that holds it.
+_ADVANCE = Location(None, "acompte_verse")
 
 
 @xw.func
@@ -586,8 +662,9 @@ def IDF_ECHEANCIER(
     justifie_p2: Any,
     jours_justifies: Any,
     acompte_verse: Any = None,
+    date: Any = None,
 ) -> list[list[Any]]:
-    """Versements dus, en une ligne : phase 1, acompte de la phase 2, solde de la phase 2."""
+    """Versements dus à ce jour, en une ligne : phase 1, acompte de la phase 2, solde."""
 
     def schedule(
         programme: Programme,
@@ -597,11 +674,19 @@ def IDF_ECHEANCIER(
         justifie_p2: Decimal,
         jours_justifies: Decimal,
         acompte_verse: Decimal | None,
+        day: dt.date | None,
     ) -> Row:
+        # The core's due schedule (P01-P04); phase 2 has begun once it has a justified amount
+        # or a recorded advance, as the validator decides it.
         result = schedule_payments(
             subvention_p1, subvention_p2, justifie_p1, justifie_p2, jours_justifies,
-            _reference(programme), recorded_advance=acompte_verse,
+            parameters_on(day, programme), recorded_advance=acompte_verse, at=_ADVANCE,
         )  # fmt: skip
+        # P03: a recorded advance above its share of phase 2 is an error of the report; the
+        # row says it, with the figures, rather than hide it behind amounts.
+        excess = [f"{f.cell} : {f.message}" for f in result.findings if f.code == "P03"]
+        if excess:
+            raise ValueRejected(" ; ".join(excess))
         return [
             _euros(result.phase1), _euros(result.advance_phase2), _euros(result.balance_phase2)
         ]  # fmt: skip
@@ -613,6 +698,7 @@ def IDF_ECHEANCIER(
         _Arg("justifie_p2", justifie_p2, _read_money, required=True),
         _Arg("jours_justifies", jours_justifies, _read_days, required=True),
         _Arg("acompte_verse", acompte_verse, _read_money),
+        _date(date),
     ]
     return _rows(args, schedule, width=3)
 
@@ -640,15 +726,20 @@ def IDF_MINIMIS(
         subvention_p1: Decimal,
         subvention_p2: Decimal,
         aides_anterieures: Decimal | None,
-        date_octroi: date,
+        date_octroi: dt.date,
         attestation: bool | None,
     ) -> Row:
+        # The ceiling in force on that date, as the core picks it for a dossier's filing date.
+        params = parameters_on(date_octroi, programme)
+        no_aid = category_without_aid(categorie, params)
+        if no_aid is not None:
+            return [no_aid]
         dossier = Dossier(
             aides_minimis_3_ans=aides_anterieures, attestation_minimis=attestation,
-            date_depot=date_octroi, cells=_DE_MINIMIS_CELLS,
+            date_depot=date_octroi, cells=_DE_MINIMIS_CELLS, labels=_DE_MINIMIS_CELLS,
         )  # fmt: skip
-        # The ceiling in force on that date, as the core picks it for a dossier.
-        params = parameters_for(dossier, programme)
+        # The core screens the prior aid (below zero: F04) and refuses the part under de
+        # minimis (S06, S07): its message says which part, and what stays awarded.
         result = check_de_minimis(dossier, categorie, subvention_p1, subvention_p2, params)
         if not result.complete:
             _refuse_bad_input(result.findings, incomplete=True)
@@ -658,7 +749,7 @@ def IDF_MINIMIS(
         _Arg("categorie", categorie, _read_category, required=True),
         _Arg("subvention_p1", subvention_p1, _read_money, required=True),
         _Arg("subvention_p2", subvention_p2, _read_money, required=True),
-        _Arg("aides_anterieures", aides_anterieures, _read_money),
+        _Arg("aides_anterieures", aides_anterieures, read_amount),
         _Arg("date_octroi", date_octroi, read_date, required=True),
         _Arg("attestation", attestation, read_bool),
     ]
@@ -671,10 +762,10 @@ def IDF_MINIMIS(
 @xw.func
 @_excel_arguments
 @xw.ret(date_format="dd/mm/yyyy")  # Office.js shows a date parameter as a date, day first
-def IDF_PARAMETRE(nom: Any) -> list[list[Any]]:
+def IDF_PARAMETRE(nom: Any, date: Any = None) -> list[list[Any]]:
     """Un paramètre du programme (plafond, taux, date...), pour ne rien écrire en dur."""
 
-    def parameter(programme: Programme, nom: str) -> Row:
+    def parameter(programme: Programme, nom: str, day: dt.date | None) -> Row:
         names = [*programme.parameters, *FRENCH_NAMES]
         found = match_name(nom, names)
         if found is None:
@@ -683,9 +774,11 @@ def IDF_PARAMETRE(nom: Any) -> list[list[Any]]:
                 f"(ou en français {', '.join(FRENCH_NAMES)})"
             )
         name = FRENCH_NAMES.get(found, found)
-        return [_excel(getattr(_reference(programme), name), programme.parameters[name].unit)]
+        return [
+            _excel(getattr(parameters_on(day, programme), name), programme.parameters[name].unit)
+        ]
 
-    return _rows([_Arg("nom", nom, read_text)], parameter)
+    return _rows([_Arg("nom", nom, read_text, required=True), _date(date)], parameter)
 
 
 def _excel(value: object, unit: str) -> Any:

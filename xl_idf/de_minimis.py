@@ -132,3 +132,18 @@ def check_de_minimis(
     if is_refused:
         return DeMinimis(part, left1, left2, True, tuple(found), complete)
     return DeMinimis(part, phase1, phase2, False, tuple(found), complete)
+
+
+def category_without_aid(category: Category, params: Parameters) -> str | None:
+    """Why a company of `category` can get no aid at all, or None for a PME or an ETI.
+
+    [§Critères d'éligibilité, Taille] (E03): the programme supports PME and ETI only, so there is
+    no part under de minimis to check for a larger company: no aid is granted at all.
+    """
+    if category in (Category.PME, Category.ETI):
+        return None
+    return (
+        f"Catégorie « {category} » : ni PME ni ETI, aucune aide ne peut être accordée ; le "
+        f"parcours est réservé aux entreprises de moins de "
+        f"{french.number(params.eti_employees_below)} salariés"
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from xl_idf import french
@@ -120,7 +121,15 @@ class DossierResult:
 
 def parameters_for(dossier: Dossier, programme: Programme) -> Parameters:
     """The parameters in force on the filing date (the programme's last day when unknown)."""
-    day = dossier.date_depot
+    return parameters_on(dossier.date_depot, programme)
+
+
+def parameters_on(day: date | None, programme: Programme) -> Parameters:
+    """The parameters in force on a filing date (SPEC 2), one rule for the report and the cells.
+
+    Without a date, or on a day when not every parameter has a value, those of the programme's
+    last day.
+    """
     if day is None or not programme.in_force(day):
         day = programme.reference_day
     return programme.at(day)

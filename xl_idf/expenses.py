@@ -78,7 +78,7 @@ def assess_line(
                         "X05",
                         line.at(name),
                         num,
-                        column=ExpenseLine.header(name),
+                        column=line.label(name),
                         found=french.number(value),
                     )
                 )

@@ -19,6 +19,11 @@ from xl_idf.catalogue import finding
 from xl_idf.findings import Finding, Location
 
 
+def below_zero(value: Decimal | int) -> str:
+    """Why a value below zero cannot be used where only zero or more makes sense (F04, SPEC 2)."""
+    return f"valeur négative {french.number(value)}, une valeur positive ou nulle attendue"
+
+
 def column(header: str) -> Any:
     """A record field read from the column titled `header`, blank unless given."""
     return field(default=None, metadata={"header": header})
@@ -60,10 +65,17 @@ class Record:
     row: int | None = field(default=None, kw_only=True)
     cells: Mapping[str, str] = field(default_factory=dict, kw_only=True)
     unreadable: frozenset[str] = field(default_factory=frozenset, kw_only=True)
+    # How a message names a field when not by its column header: an Excel function builds its
+    # records with its own argument names here, so that its errors name what the user typed.
+    labels: Mapping[str, str] = field(default_factory=dict, kw_only=True)
 
     def at(self, name: str) -> Location:
         """The sheet and cell of field `name` (no cell for a record not read from a sheet)."""
         return Location(self.SHEET or None, self.cells.get(name))
+
+    def label(self, name: str) -> str:
+        """How messages name field `name`: its label if given, else its column header."""
+        return self.labels.get(name) or self.header(name)
 
     @property
     def dossier_number(self) -> str | None:
@@ -77,7 +89,7 @@ class Record:
             "F07",
             self.at(name),
             self.dossier_number,
-            column=self.header(name),
+            column=self.label(name),
             consequence=self.WITHOUT_VALUE,
         )
 
@@ -88,9 +100,8 @@ class Record:
             "F04",
             self.at(name),
             self.dossier_number,
-            column=self.header(name),
-            why=f"valeur négative {french.number(value)}, une valeur positive ou nulle attendue ; "
-            f"{self.WITHOUT_VALUE}",
+            column=self.label(name),
+            why=f"{below_zero(value)} ; {self.WITHOUT_VALUE}",
         )
 
     def screened(self, names: Iterable[str] | None = None) -> tuple[Self, tuple[Finding, ...]]:
