@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -14,6 +16,15 @@ from xl_idf.records import Dossier, ExpenseLine, LegalForm, Payment, PaymentType
 
 D = Decimal
 TESTS = Path(__file__).parent
+
+# LibreOffice opens the workbooks as a user's spreadsheet program would. Where it is absent the
+# tests that need it are skipped with this reason; under CI (`CI` set) they run, and fail.
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+needs_libreoffice = pytest.mark.skipif(
+    SOFFICE is None and not os.environ.get("CI"),
+    reason="LibreOffice (soffice) not on PATH: install Debian's libreoffice-calc-nogui "
+    "(required when CI is set)",
+)
 MADE_UP = TESTS / "programmes" / "made-up.toml"
 
 

@@ -17,6 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from test_libreoffice import convert
 from test_workbook import DOSSIER, LINE
 
+from conftest import needs_libreoffice
 from xl_idf.annotate import SUMMARY_HEADERS, AnnotationRefused, amounts, annotate, annotate_all
 from xl_idf.programme import Programme
 from xl_idf.records import Dossier, ExpenseLine
@@ -471,6 +472,7 @@ def test_an_xlsm_keeps_its_macros(programme, tmp_path):
     assert book.sheetnames == ["Contrôles", "Synthèse", *DATA_SHEETS]
 
 
+@needs_libreoffice
 def test_libreoffice_opens_the_annotated_copies(annotated, programme, tmp_path):
     macros = tmp_path / "macros.xlsm"
     with_macros(programme, macros)

@@ -15,10 +15,13 @@ import time
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
+from test_libreoffice import convert
 from test_validate import DOSSIER, workbook
 from typer.testing import CliRunner
 
+from conftest import needs_libreoffice
 from xl_idf.cli import app
 from xl_idf.files import write_atomically, write_text_atomically
 
@@ -279,3 +282,66 @@ def test_an_interrupted_run_leaves_no_half_written_file(
                 assert archive.testzip() is None
         assert digest(source) == before
     assert not [p for p in tmp_path.rglob("*") if p.name.startswith(".~")]
+
+
+# --- Read what is there ------------------------------------------------------------------------
+
+
+@needs_libreoffice
+def test_a_table_with_only_its_header_is_an_empty_sheet(tmp_path: Path, programme) -> None:
+    # A provider with no payment yet: LibreOffice writes the Versements table as A1:D1.
+    book = openpyxl.load_workbook(workbook(tmp_path, programme, name="source.xlsx"))
+    table = book["Versements"].tables["Versements"]
+    table.ref = table.autoFilter.ref = "A1:D1"
+    book.save(tmp_path / "q3.xlsx")
+    (resaved,) = convert([tmp_path / "q3.xlsx"], tmp_path / "libreoffice")
+    with zipfile.ZipFile(resaved) as archive:
+        tables = [archive.read(n) for n in archive.namelist() if n.startswith("xl/tables/")]
+    assert any(b'name="Versements"' in t and b'ref="A1:D1"' in t for t in tables)
+    before = digest(resaved)
+    code, out, err = run("validate", str(resaved), "--format", "json")
+    assert code == 0, err
+    (file,) = json.loads(out)["files"]
+    assert (file["status"], file["issues"]) == ("valid", [])
+    assert file["dossiers"][0]["subsidy"]["total"] == "21000.00"
+    assert digest(resaved) == before
+
+
+def test_a_renamed_data_sheet_is_found_by_its_table(tmp_path: Path, programme) -> None:
+    book = openpyxl.load_workbook(workbook(tmp_path, programme, name="source.xlsx"))
+    book["Dossiers"].title = "Dossiers T3"
+    book.save(tmp_path / "q3.xlsx")
+    code, out, err = run("validate", str(tmp_path / "q3.xlsx"), "--format", "json")
+    (file,) = json.loads(out)["files"]
+    # One warning naming the sheet used; the dossier, its lines and its money as before.
+    assert [(i["code"], i["sheet"], i["message"]) for i in file["issues"]] == [
+        ("F05", "Dossiers T3", "Feuille « Dossiers » : introuvable sous ce nom ; lue dans la "
+         "feuille « Dossiers T3 » (tableau « Dossiers »)"),
+    ]  # fmt: skip
+    assert code == 0, err
+    assert file["dossiers"][0]["payments"]["balance_phase2"] == "4500.00"
+
+
+def test_a_renamed_sheet_without_its_table_is_found_by_its_header_row(
+    tmp_path: Path, programme
+) -> None:
+    book = openpyxl.load_workbook(workbook(tmp_path, programme, name="source.xlsx"))
+    del book["Dossiers"].tables["Dossiers"]
+    book["Dossiers"].title = "Feuil1"
+    book.save(tmp_path / "q3.xlsx")
+    code, out, _ = run("validate", str(tmp_path / "q3.xlsx"), "--format", "json")
+    (file,) = json.loads(out)["files"]
+    assert [(i["code"], i["sheet"]) for i in file["issues"]] == [("F05", "Feuil1")]
+    assert "(ligne d'en-tête reconnue)" in file["issues"][0]["message"]
+    assert file["dossiers"][0]["subsidy"]["total"] == "21000.00"
+    assert code == 0
+
+
+def test_a_missing_dossiers_sheet_is_one_error_not_a_cascade(tmp_path: Path, programme) -> None:
+    book = openpyxl.load_workbook(workbook(tmp_path, programme, name="source.xlsx"))
+    del book["Dossiers"]
+    book.save(tmp_path / "q3.xlsx")
+    code, out, _ = run("validate", str(tmp_path / "q3.xlsx"), "--format", "json")
+    (file,) = json.loads(out)["files"]
+    assert [(i["code"], i["sheet"]) for i in file["issues"]] == [("F02", "Dossiers")]
+    assert code == 1

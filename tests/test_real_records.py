@@ -10,7 +10,6 @@ from SPEC sections 2 and 3 in the comments.
 from __future__ import annotations
 
 import json
-import os
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -19,9 +18,10 @@ from typing import Any
 import openpyxl
 import pytest
 from stdnum import luhn
-from test_libreoffice import SOFFICE, convert
+from test_libreoffice import convert
 from typer.testing import CliRunner
 
+from conftest import needs_libreoffice
 from xl_idf.cli import app
 from xl_idf.records import Dossier, ExpenseLine, Payment
 from xl_idf.template import append_rows, build_template
@@ -228,10 +228,7 @@ def test_totals_and_companies_count_only_what_is_awarded(filled: Path) -> None:
     assert "S01 Phase 1 sous la durée minimale" in result.output  # the « Motif »
 
 
-@pytest.mark.skipif(
-    SOFFICE is None and not os.environ.get("CI"),
-    reason="LibreOffice absent: apt-get install libreoffice-calc-nogui",
-)
+@needs_libreoffice
 def test_libreoffice_resave_gives_the_same_report(filled: Path, tmp_path: Path) -> None:
     (resaved,) = convert([filled], tmp_path)
     # LibreOffice writes 5816.75 where the file held 5816.749999999999: same money either way.

@@ -24,7 +24,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import MADE_UP
+from conftest import MADE_UP, needs_libreoffice
 from udfs import idf_udfs as udfs
 from workbooks import build_script
 from xl_idf.payments import Instalments
@@ -1406,6 +1406,7 @@ def test_the_calculator_is_configured_for_the_functions():
     assert all(arg in aide for arguments in SPEC.values() for arg in arguments)
 
 
+@needs_libreoffice
 def test_libreoffice_opens_the_calculator(tmp_path):
     from test_libreoffice import convert
 

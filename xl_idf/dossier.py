@@ -86,13 +86,16 @@ class DossierResult:
     def blocking(self) -> tuple[str, ...]:
         """The codes that set an amount of this dossier to 0 or cut it, each once, in order."""
         incomplete = self.eligibility is Eligibility.INCOMPLETE
+        sheet = self.dossier.at("numero").sheet
         codes = [
             f.code
             for f in self.findings
             if is_blocking(f)
             or cuts(f)
-            or (incomplete and f.code in _INCOMPLETE_CODES and f.sheet == Dossier.SHEET)
+            or (incomplete and f.code in _INCOMPLETE_CODES and f.sheet == sheet)
         ]
+        if incomplete and self.dossier.unreadable - set(Dossier.NOT_NEGATIVE):
+            codes.insert(0, "F04")  # a value the reader could not use (its F04 is the reader's)
         return tuple(dict.fromkeys(codes))
 
     def motive(self) -> str:

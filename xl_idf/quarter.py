@@ -34,8 +34,13 @@ def assess_quarter(
     lines: Iterable[ExpenseLine],
     payments: Iterable[Payment],
     programme: Programme,
+    dossiers_sheet: bool = True,
 ) -> QuarterResult:
-    """Assess a workbook's dossiers, lines and payments together [SPEC section 3]."""
+    """Assess a workbook's dossiers, lines and payments together [SPEC section 3].
+
+    Without a sheet Dossiers (`dossiers_sheet` False: its F02 says so), lines and payments are
+    not each reported as belonging to no dossier (X06): one missing sheet, one finding.
+    """
     found: list[Finding] = []
     dossier_list = list(dossiers)
     rows: dict[str, list[Dossier]] = {}
@@ -51,8 +56,8 @@ def assess_quarter(
     }
     owners = {key: same[0] for key, same in rows.items() if len(same) == 1}
 
-    lines_of = _link(lines, owners, rows, found)
-    payments_of = _link(payments, owners, rows, found)
+    lines_of = _link(lines, owners, rows, found, dossiers_sheet)
+    payments_of = _link(payments, owners, rows, found, dossiers_sheet)
 
     # Lines are assessed dossier by dossier, then X07 runs over the whole sheet in row order.
     assessed: dict[int, LineResult] = {}
@@ -115,6 +120,7 @@ def _link(
     owners: dict[str, Dossier],
     rows: dict[str, list[Dossier]],
     found: list[Finding],
+    report_unknown: bool = True,
 ) -> dict[str, list[R]]:
     """Each line or payment under its dossier's key; X06 when no dossier has its number.
 
@@ -130,7 +136,8 @@ def _link(
             continue
         key = dossier_key(number)
         if key not in rows:
-            found.append(finding("X06", record.at("dossier"), number, found=number))
+            if report_unknown:
+                found.append(finding("X06", record.at("dossier"), number, found=number))
             continue
         owner = owners.get(key)
         if owner is None:

@@ -68,10 +68,12 @@ class Record:
     # How a message names a field when not by its column header: an Excel function builds its
     # records with its own argument names here, so that its errors name what the user typed.
     labels: Mapping[str, str] = field(default_factory=dict, kw_only=True)
+    # The sheet the record was read from, when a user renamed it (« Dossiers T3 »).
+    sheet_name: str = field(default="", kw_only=True)
 
     def at(self, name: str) -> Location:
         """The sheet and cell of field `name` (no cell for a record not read from a sheet)."""
-        return Location(self.SHEET or None, self.cells.get(name))
+        return Location(self.sheet_name or self.SHEET or None, self.cells.get(name))
 
     def label(self, name: str) -> str:
         """How messages name field `name`: its label if given, else its column header."""

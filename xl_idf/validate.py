@@ -156,7 +156,10 @@ def check_file(path: Path, programme: Programme, strict: bool = False) -> Checke
         )
         for f in check_structure(records, kind)
     ]
-    result = assess_quarter(content.dossiers, content.lines, content.payments, programme)
+    dossiers_sheet = not any(f.code == "F02" and f.sheet == Dossier.SHEET for f in content.findings)
+    result = assess_quarter(
+        content.dossiers, content.lines, content.payments, programme, dossiers_sheet
+    )
     every = content.findings + tuple(structure) + result.findings + _no_dossier(content)
     findings = tuple(f.in_file(shown) for f in sorted(every, key=sort_key))
     report = FileReport(

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, TypeVar
 from xml.etree import ElementTree
 
 from python_calamine import CalamineError, CalamineWorkbook
@@ -40,6 +40,7 @@ HEADER_SEARCH_ROWS = 30
 FORMULA_SCAN_LIMIT = 256 * 2**20
 
 Reader = Callable[[object], values.Reading[Any]]
+T = TypeVar("T")
 
 
 def column_letter(number: int) -> str:
@@ -124,27 +125,31 @@ PERCENT_READERS: Mapping[type[Record], Mapping[str, Reader]] = {
 
 def read_workbook(path: Path, params: Parameters) -> WorkbookContent:
     """Read a provider workbook into records; raise `WorkbookUnreadable` if it is no workbook."""
-    wanted = (Dossier, ExpenseLine, Payment)
-    try:
-        sheets, first_data_rows = _load(path, [kind.SHEET for kind in wanted])
-    except (CalamineError, OSError, ValueError) as exc:
-        raise WorkbookUnreadable(f"{path.name} : classeur illisible ({exc})") from None
+    book = _Book(path)
     found: list[Finding] = []
     pending = _formulas_without_value(path)
     readers = field_readers(params)
     records: dict[type[Record], tuple[Record, ...]] = {}
-    for kind in wanted:
-        loaded = sheets.get(values.fold(kind.SHEET))
-        if loaded is None:
+    used: set[str] = set()
+    for kind in (Dossier, ExpenseLine, Payment):
+        located = _locate(book, kind, used, pending)
+        if located is None:
             found.append(finding("F02", Location(kind.SHEET), sheet=kind.SHEET))
             records[kind] = ()
             continue
-        name, rows = loaded
-        sheet = _Sheet(
-            name, rows, kind, readers[kind], pending.get(name, frozenset()),
-            PERCENT_READERS.get(kind, {}), partial(_percent_cells, path, name),
-        )  # fmt: skip
-        records[kind] = tuple(sheet.records(first_data_rows.get(values.fold(name)), found))
+        name, first_data_row, how = located
+        used.add(name)
+        if how:
+            found.append(
+                finding(
+                    "F05",
+                    Location(name),
+                    column=f"Feuille « {kind.SHEET} »",
+                    note=f"introuvable sous ce nom ; lue dans la feuille « {name} » ({how})",
+                )
+            )
+        sheet = _sheet(book, name, kind, readers[kind], pending, path)
+        records[kind] = tuple(sheet.records(first_data_row, found))
     return WorkbookContent(
         path=str(path),
         dossiers=records[Dossier],  # type: ignore[arg-type]
@@ -154,24 +159,109 @@ def read_workbook(path: Path, params: Parameters) -> WorkbookContent:
     )
 
 
-def _load(
-    path: Path, wanted: list[str]
-) -> tuple[dict[str, tuple[str, list[list[Any]]]], dict[str, int]]:
-    """Every call into python-calamine, so that any error it raises is caught in one place.
+def _sheet(
+    book: _Book,
+    name: str,
+    kind: type[Record],
+    readers: Mapping[str, Reader],
+    pending: Mapping[str, frozenset[str]],
+    path: Path,
+) -> _Sheet:
+    return _Sheet(
+        name, book.rows(name), kind, readers, pending.get(name, frozenset()),
+        PERCENT_READERS.get(kind, {}), partial(_percent_cells, path, name),
+    )  # fmt: skip
 
-    Returns the wanted sheets' cells by folded name (with the sheet's real name), and each
-    table's first data row by the folded name of its sheet.
+
+def _locate(
+    book: _Book, kind: type[Record], used: set[str], pending: Mapping[str, frozenset[str]]
+) -> tuple[str, int | None, str] | None:
+    """The sheet holding `kind`'s records: its name, its table's first data row, and how found.
+
+    By the sheet's name first (case, accents and spaces ignored); else, for a sheet a user
+    renamed (« Dossiers T3 »), by the Excel table still named like it, or by its header row;
+    `how` then says which, for the F05 warning. None: the sheet is really missing.
     """
-    book = CalamineWorkbook.from_path(str(path), load_tables=True)
-    names = {values.fold(name): name for name in book.sheet_names}
-    tables = [book.get_table_by_name(name) for name in book.table_names or ()]
-    first_data_rows = {values.fold(t.sheet): t.start[0] for t in tables if t.start}
-    sheets = {}
-    for folded in map(values.fold, wanted):
-        if folded in names:
-            rows = book.get_sheet_by_name(names[folded]).to_python(skip_empty_area=False)
-            sheets[folded] = (names[folded], rows)
-    return sheets, first_data_rows
+    key = values.fold(kind.SHEET)
+    named = book.names.get(key)
+    if named is not None:
+        return named, book.first_data_rows.get(named), ""
+    table = book.tables.get(key)
+    if table is not None and table not in used:
+        return table, book.first_data_rows.get(table), f"tableau « {kind.SHEET} »"
+    for name in book.names.values():
+        if name in used or values.fold(name) in _OTHER_SHEETS:
+            continue
+        probe = _Sheet(name, book.rows(name), kind, {}, frozenset(), {}, lambda _: frozenset())
+        if probe.header_row(None) is not None:
+            return name, None, "ligne d'en-tête reconnue"
+    return None
+
+
+# The template's other sheets: never taken for a renamed data sheet.
+_OTHER_SHEETS = frozenset(values.fold(n) for n in ("Instructions", "Listes", "Contrôles",
+                                                   "Synthèse"))  # fmt: skip
+
+
+class _Book:
+    """Every call into python-calamine, so that any error it raises is caught in one place."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._rows: dict[str, list[list[Any]]] = {}
+        book = self._call(lambda: CalamineWorkbook.from_path(str(path), load_tables=True))
+        self.book = book
+        self.names = {values.fold(name): name for name in self._call(lambda: book.sheet_names)}
+        # Each table's sheet by the table's folded name, and each sheet's first data row.
+        self.tables: dict[str, str] = {}
+        self.first_data_rows: dict[str, int] = {}
+        for table_name in self._call(lambda: book.table_names) or ():
+            table = self._table(table_name)
+            if table is None:
+                continue
+            self.tables[values.fold(table_name)] = table.sheet
+            if table.start:
+                self.first_data_rows.setdefault(table.sheet, table.start[0])
+
+    def rows(self, name: str) -> list[list[Any]]:
+        """A sheet's cells, rows of values (read once)."""
+        if name not in self._rows:
+            sheet = self._call(lambda: self.book.get_sheet_by_name(name))
+            self._rows[name] = self._call(lambda: sheet.to_python(skip_empty_area=False))
+        return self._rows[name]
+
+    def _table(self, name: str) -> Any:
+        """A table, or None for one holding only its header row (calamine panics on it)."""
+        try:
+            return self.book.get_table_by_name(name)
+        except (CalamineError, OSError, ValueError) as exc:
+            raise WorkbookUnreadable(f"{self.path.name} : classeur illisible ({exc})") from None
+        except BaseException as exc:
+            if _is_panic(exc):
+                # LibreOffice writes a table without data row as A1:D1: an empty table, whose
+                # sheet is still found by its name or its header row.
+                return None
+            raise
+
+    def _call(self, call: Callable[[], T]) -> T:
+        try:
+            return call()
+        except (CalamineError, OSError, ValueError) as exc:
+            raise WorkbookUnreadable(f"{self.path.name} : classeur illisible ({exc})") from None
+        except BaseException as exc:
+            if _is_panic(exc):
+                raise WorkbookUnreadable(
+                    f"{self.path.name} : classeur illisible (plage de cellules invalide)"
+                ) from None
+            raise
+
+
+def _is_panic(exc: BaseException) -> bool:
+    """Whether `exc` is a panic of calamine's native code (pyo3's PanicException).
+
+    It derives from BaseException, not Exception, and cannot be imported by name.
+    """
+    return type(exc).__name__ == "PanicException"
 
 
 class _Sheet:
@@ -272,7 +362,10 @@ class _Sheet:
             kwargs[field] = reading.value
             if reading.note:
                 problems.append((field, "F05", {"note": reading.note}))
-        record = self.kind(**kwargs, row=number, cells=cells, unreadable=frozenset(unreadable))
+        record = self.kind(
+            **kwargs, row=number, cells=cells, unreadable=frozenset(unreadable),
+            sheet_name="" if self.name == self.kind.SHEET else self.name,
+        )  # fmt: skip
         for field, code, details in problems:
             found.append(
                 finding(
