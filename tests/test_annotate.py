@@ -179,7 +179,7 @@ def test_comments_list_each_finding_of_their_cell(annotated):
         ("Prestations", "H3"): (
             "xl-idf",
             "F05 avertissement : Montant HT (€) : montant saisi en texte « 7 000,00 € », "
-            "lu 7000,00 €\n"
+            "lu 7\u00a0000,00\u00a0€\n"
             "X02 information : Facture de 7\u00a0000,00\u00a0€ pour 5\u00a0jours, au-dessus du "
             "plafond de 1\u00a0200,00\u00a0€ par jour : 6\u00a0000,00\u00a0€ retenus",
         ),

@@ -26,7 +26,7 @@ NB = "\u00a0"
                 (
                     "I7",
                     f"Effectif : effectif invraisemblable (au-delà de 1{NB}000{NB}000) "
-                    "(valeur « 1000000.5 »)",
+                    "(valeur « 1\u00a0000\u00a0000,5 »)",
                 )
             ],
         ),
@@ -48,7 +48,7 @@ NB = "\u00a0"
                 (
                     "T7",
                     "Jours prévus phase 1 : plus de 366 jours : saisie à vérifier "
-                    "(valeur « 366.5 »)",
+                    "(valeur « 366,5 »)",
                 )
             ],
         ),

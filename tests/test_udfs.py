@@ -314,11 +314,11 @@ def test_yes_no_in_any_form_excel_sends(changes, expected):
         ({"agrement": "ESUS"}, "agrement : valeur inconnue « ESUS » : choisir parmi Aucun, EI, EA"),
         # No format reaches a function: 0.6 may be 0.6 % or a cell showing 60 %.
         ({"forme": "Association", "agrement": "Aucun", "part_recettes": 0.6},
-         "part_recettes : pourcentage ambigu « 0,6 » : 0,6 % ou 60 % ? Saisir 60 pour 60 % "
-         "(ou « 0,6 % » pour 0,6 %)"),
+         "part_recettes : pourcentage ambigu « 0,6 » : 0,6\u00a0% ou 60\u00a0% ? Saisir 60 "
+         "pour 60\u00a0% (ou « 0,6\u00a0% » pour 0,6\u00a0%)"),
         ({"forme": "Association", "agrement": "Aucun", "part_recettes": "0,55"},
-         "part_recettes : pourcentage ambigu « 0,55 » : 0,55 % ou 55 % ? Saisir 55 pour 55 % "
-         "(ou « 0,55 % » pour 0,55 %)"),
+         "part_recettes : pourcentage ambigu « 0,55 » : 0,55\u00a0% ou 55\u00a0% ? Saisir 55 "
+         "pour 55\u00a0% (ou « 0,55\u00a0% » pour 0,55\u00a0%)"),
         ({"part_recettes": 120}, "part_recettes : pourcentage hors limites « 120 » : attendu de 0 "
                                  "à 100"),
         ({"departement": "99"}, "departement : département inconnu « 99 » : attendu un code de 01 "

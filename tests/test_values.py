@@ -253,12 +253,14 @@ def test_read_amount(raw: object, value: Decimal, noted: bool) -> None:
 
 
 def test_read_amount_notes_say_what_was_read() -> None:
-    assert read_amount("1 200,50 €").note == "montant saisi en texte « 1 200,50 € », lu 1200,50 €"
+    assert read_amount("1 200,50 €").note == (
+        "montant saisi en texte « 1 200,50 € », lu 1\u00a0200,50\u00a0€"
+    )
     note = read_amount(333.333333).note
     assert note is not None
     assert "333,333333" in note
     assert "arrondi au centime inférieur" in note
-    assert "333,33 €" in note
+    assert "lu 333,33\u00a0€" in note
 
 
 @pytest.mark.parametrize(
@@ -447,15 +449,15 @@ def test_read_percent_rejects(raw: object, quoted: str) -> None:
 @pytest.mark.parametrize(
     ("raw", "quoted", "asked"),
     [
-        (0.6, "0,6", "Saisir 60 pour 60 % (ou « 0,6 % » pour 0,6 %)"),
-        (0.55, "0,55", "Saisir 55 pour 55 % (ou « 0,55 % » pour 0,55 %)"),
-        (0.555, "0,555", "Saisir 55,5 pour 55,5 %"),
-        (0.999, "0,999", "Saisir 99,9 pour 99,9 %"),
-        (0.004, "0,004", "Saisir 0,4 pour 0,4 %"),
-        (0.1 + 0.2, "0,3", "Saisir 30 pour 30 %"),
-        (Decimal("0.6"), "0,6", "Saisir 60 pour 60 %"),
-        ("0,6", "0,6", "Saisir 60 pour 60 %"),
-        ("0.6", "0.6", "Saisir 60 pour 60 %"),
+        (0.6, "0,6", "Saisir 60 pour 60\u00a0% (ou « 0,6\u00a0% » pour 0,6\u00a0%)"),
+        (0.55, "0,55", "Saisir 55 pour 55\u00a0% (ou « 0,55\u00a0% » pour 0,55\u00a0%)"),
+        (0.555, "0,555", "Saisir 55,5 pour 55,5\u00a0%"),
+        (0.999, "0,999", "Saisir 99,9 pour 99,9\u00a0%"),
+        (0.004, "0,004", "Saisir 0,4 pour 0,4\u00a0%"),
+        (0.1 + 0.2, "0,3", "Saisir 30 pour 30\u00a0%"),
+        (Decimal("0.6"), "0,6", "Saisir 60 pour 60\u00a0%"),
+        ("0,6", "0,6", "Saisir 60 pour 60\u00a0%"),
+        ("0.6", "0.6", "Saisir 60 pour 60\u00a0%"),
     ],
 )
 def test_read_percent_refuses_a_fraction_of_one_as_ambiguous(
@@ -492,16 +494,16 @@ def test_read_percent_formatted(raw: object, value: Decimal, noted: bool) -> Non
 
 def test_read_percent_formatted_says_what_the_cell_shows() -> None:
     assert read_percent_formatted(0.6).note == (
-        "valeur 0,6 d'une cellule au format pourcentage (affichée 60 %), lue 60 %"
+        "valeur 0,6 d'une cellule au format pourcentage (affichée 60\u00a0%), lue 60\u00a0%"
     )
 
 
 @pytest.mark.parametrize(
     ("raw", "quoted"),
     [
-        (60, "6000 %"),  # 60 typed in a percentage cell shows 6000 %
-        (1.5, "150 %"),
-        (-0.1, "-10 %"),
+        (60, "6\u00a0000\u00a0%"),  # 60 typed in a percentage cell shows 6000 %
+        (1.5, "150\u00a0%"),
+        (-0.1, "-10\u00a0%"),
         ("0,6", "0,6"),  # text without its « % »: as ambiguous as without the format
         ("abc", "abc"),
         (True, "VRAI"),

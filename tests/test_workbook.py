@@ -113,9 +113,10 @@ def test_a_head_count_in_annual_work_units_keeps_its_decimals(
 ASSOCIATION = {**DOSSIER, "forme_juridique": "Association", "activite_industrielle": None,
                "agrement_ess": "Aucun"}  # fmt: skip
 SHARE = "Part recettes production (%) : "
-FRACTION_60 = "valeur 0,6 d'une cellule au format pourcentage (affichée 60 %), lue 60 %"
+FRACTION_60 = "valeur 0,6 d'une cellule au format pourcentage (affichée 60\u00a0%), lue 60\u00a0%"
 AMBIGUOUS_06 = (
-    "pourcentage ambigu « 0,6 » : 0,6 % ou 60 % ? Saisir 60 pour 60 % (ou « 0,6 % » pour 0,6 %)"
+    "pourcentage ambigu « 0,6 » : 0,6\u00a0% ou 60\u00a0% ? Saisir 60 pour 60\u00a0% "
+    "(ou « 0,6\u00a0% » pour 0,6\u00a0%)"
 )
 
 
@@ -138,17 +139,18 @@ def with_share(programme, tmp_path, typed, number_format):
         (0.6, "0.00 %", D(60), [("F05", FRACTION_60)], "eligible"),
         (0.6, "0.0%", D(60), [("F05", FRACTION_60)], "eligible"),
         (0.5, "0%", D(50), [("F05", "valeur 0,5 d'une cellule au format pourcentage (affichée "
-                                    "50 %), lue 50 %")], "eligible"),
+                                    "50\u00a0%), lue 50\u00a0%")], "eligible"),
         (0.49, "0%", D(49), [("F05", "valeur 0,49 d'une cellule au format pourcentage (affichée "
-                                     "49 %), lue 49 %")], "ineligible"),
-        (1, "0%", D(100), [("F05", "valeur 1 d'une cellule au format pourcentage (affichée 100 %), "
-                                   "lue 100 %")], "eligible"),
-        (60, "0%", None, [("F04", "pourcentage hors limites « 6000 % » (cellule au format "
-                                  "pourcentage) : attendu de 0 % à 100 %")], "incomplete"),
+                                     "49\u00a0%), lue 49\u00a0%")], "ineligible"),
+        (1, "0%", D(100), [("F05", "valeur 1 d'une cellule au format pourcentage (affichée "
+                                   "100\u00a0%), lue 100\u00a0%")], "eligible"),
+        (60, "0%", None, [("F04", "pourcentage hors limites « 6\u00a0000\u00a0% » (cellule au "
+                                  "format pourcentage) : attendu de 0\u00a0% à 100\u00a0%")],
+         "incomplete"),
         # Text shows as typed in any cell: its own « % » says what it is.
-        ("60 %", "0%", D(60), [("F05", "pourcentage saisi en texte « 60 % », lu 60 %")],
+        ("60 %", "0%", D(60), [("F05", "pourcentage saisi en texte « 60 % », lu 60\u00a0%")],
          "eligible"),
-        ("0,6 %", "0%", D("0.6"), [("F05", "pourcentage saisi en texte « 0,6 % », lu 0,6 %")],
+        ("0,6 %", "0%", D("0.6"), [("F05", "pourcentage saisi en texte « 0,6 % », lu 0,6\u00a0%")],
          "ineligible"),
         # Without a percentage format (the template's own « 0.0 », none, a literal « % »), the
         # number is the percentage; between 0 and 1 it is ambiguous and refused.

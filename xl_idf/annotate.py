@@ -294,8 +294,8 @@ _COUNT_WORDS = {
 
 
 def _count(number: int, word: str) -> str:
-    """`3 erreurs`, `1 erreur`, `0 erreur` (French keeps 0 singular)."""
-    return f"{number} {word}{'s' if number > 1 else ''}"
+    """`3 erreurs`, `1 erreur`, `0 erreur` (French keeps 0 singular), `1 234 erreurs`."""
+    return french.count(number, word)
 
 
 def _write_euros(sheet: Worksheet, row: int, column: int, amount: Decimal) -> Cell:

@@ -41,8 +41,27 @@ ProgrammeOption = Annotated[
 ]
 
 
+def _version(asked: bool) -> None:
+    """--version: the installed version, then stop."""
+    if asked:
+        from importlib.metadata import version
+
+        typer.echo(f"xl-idf {version('xl-idf')}")
+        raise typer.Exit(0)
+
+
 @app.callback()
-def _main() -> None:
+def _main(
+    _version_asked: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Afficher la version d'xl-idf et quitter.",
+            callback=_version,
+            is_eager=True,
+        ),
+    ] = False,
+) -> None:
     """Parcours régional Industrie du futur : contrôle des dossiers, subventions et versements."""
 
 
@@ -154,7 +173,7 @@ def validate(
         list[Path],
         typer.Argument(
             help="Classeurs .xlsx ou .xlsm, ou dossiers qui en contiennent.",
-            metavar="CLASSEUR",
+            metavar="CLASSEUR...",
             show_default=False,
         ),
     ],
@@ -162,6 +181,7 @@ def validate(
         Format | None,
         typer.Option(
             "--format",
+            metavar="FORMAT",
             help="Format du rapport : table (lisible), json ou csv. "
             "Par défaut : celui de l'extension de --output, sinon table.",
         ),
@@ -179,6 +199,7 @@ def validate(
         Content,
         typer.Option(
             "--contenu",
+            metavar="CONTENU",
             help="Rapport CSV : une ligne par constat (constats) ou une ligne par dossier avec "
             "son statut, sa subvention, le dû, le déjà versé et le reste à verser (dossiers).",
         ),

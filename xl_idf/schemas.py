@@ -10,6 +10,7 @@ pandera's failure table into findings with their sheet and cell.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -174,7 +175,7 @@ def _findings(cases: pd.DataFrame, records: Sequence[Record], kind: type[Record]
                     record.at(name),
                     record.dossier_number,
                     column=case.column,
-                    why=f"{case.check} (valeur « {case.failure_case} »)",
+                    why=f"{case.check} (valeur « {_shown(case.failure_case)} »)",
                 )
             )
     return found
@@ -188,3 +189,16 @@ def prepare() -> None:
     """
     for kind, schema in SCHEMAS.items():
         schema.validate(frame([], kind), lazy=True)
+
+
+def _shown(value: object) -> str:
+    """A failing value as the messages write numbers and dates (French separators)."""
+    if isinstance(value, bool):
+        return "VRAI" if value else "FAUX"
+    if isinstance(value, Decimal | int):
+        return french.number(value)
+    if isinstance(value, float):
+        return french.number(Decimal(repr(value)))
+    if isinstance(value, date | datetime):
+        return french.day(value)
+    return str(value)

@@ -16,6 +16,7 @@ from decimal import Decimal
 from functools import lru_cache, wraps
 from typing import Generic, TypeVar
 
+from xl_idf import french
 from xl_idf.errors import ValueRejected
 from xl_idf.money import cents_down
 
@@ -145,9 +146,11 @@ def read_amount(raw: object) -> Reading[Decimal]:
     """An amount in euros, to the cent: 1234.5, « 1 234,50 € », « 6 000,00 € HT »."""
     value = _number(raw, "montant", "1234,50 ou 1 234,50 €", _EURO_UNIT)
     amount = cents_down(value)
-    notes = [_text_note(raw, "montant", f"{_fr(amount)} €")]
+    notes = [_text_note(raw, "montant", french.eur(amount))]
     if amount != value:
-        notes.append(f"montant {_fr(value)} € arrondi au centime inférieur, lu {_fr(amount)} €")
+        notes.append(
+            f"montant {_fr(value)}\u00a0€ arrondi au centime inférieur, lu {french.eur(amount)}"
+        )
     return Reading(amount, _joined(notes))
 
 
@@ -170,10 +173,10 @@ def read_percent(raw: object) -> Reading[Decimal]:
     if 0 < value < 1 and not (isinstance(raw, str) and "%" in raw):
         shown, points = _fr(value), _fr(_tidy(value * 100))
         raise ValueRejected(
-            f"pourcentage ambigu « {_shown(raw)} » : {shown} % ou {points} % ? Saisir {points} "
-            f"pour {points} % (ou « {shown} % » pour {shown} %)"
+            f"pourcentage ambigu « {_shown(raw)} » : {shown}\u00a0% ou {points}\u00a0% ? "
+            f"Saisir {points} pour {points}\u00a0% (ou « {shown}\u00a0% » pour {shown}\u00a0%)"
         )
-    return Reading(value, _text_note(raw, "pourcentage", f"{_fr(value)} %"))
+    return Reading(value, _text_note(raw, "pourcentage", f"{_fr(value)}\u00a0%"))
 
 
 @_edge
@@ -184,11 +187,11 @@ def read_percent_formatted(raw: object) -> Reading[Decimal]:
         return read_percent(raw)
     fraction = _number(raw, "pourcentage", "60 %")
     points = _tidy(fraction * 100)
-    shown = f"{_fr(points)} %"
+    shown = f"{_fr(points)}\u00a0%"
     if not 0 <= points <= 100:
         raise ValueRejected(
             f"pourcentage hors limites « {shown} » (cellule au format pourcentage) : "
-            "attendu de 0 % à 100 %"
+            "attendu de 0\u00a0% à 100\u00a0%"
         )
     note = (
         f"valeur {_fr(fraction)} d'une cellule au format pourcentage (affichée {shown}), "
@@ -434,7 +437,8 @@ def _plain(value: Decimal) -> str:
 
 
 def _fr(value: Decimal) -> str:
-    return format(value, "f").replace(".", ",")
+    """A number as every message writes it: French separators (`french.number`)."""
+    return french.number(value)
 
 
 def _french_date(day: date) -> str:
