@@ -166,12 +166,11 @@ def test_s07_message_names_the_ceiling_in_force(programme):
     ).findings
     assert (found.cell, found.message) == (
         "R7",
-        "Aides de minimis antérieures 295\u00a0000,00\u00a0€ + aide de minimis du dossier "
-        "21\u00a0000,00\u00a0€ = 316\u00a0000,00\u00a0€, au-dessus du plafond de "
-        "300\u00a0000,00\u00a0€ sur 3 années glissantes (règlement (UE) 2023/2831) "
-        "(Règlement (UE) 2023/2831, art. 3.2 (applicable à partir du 1er janvier 2024) ; "
-        "[§Critères complémentaires] « Règle de minimis n°2023/2831 ») ; aide de minimis "
-        "refusée : phases 1 et 2 (21\u00a0000,00\u00a0€)",
+        # The ceiling, its period and the article of the regulation in force (its citation).
+        "De minimis : 295\u00a0000,00\u00a0€ déjà reçus + 21\u00a0000,00\u00a0€ du dossier = "
+        "316\u00a0000,00\u00a0€, au-dessus du plafond de 300\u00a0000,00\u00a0€ sur 3 années "
+        "glissantes (Règlement (UE) 2023/2831, art. 3.2) ; phases 1 et 2 refusées "
+        "(21\u00a0000,00\u00a0€)",
     )
 
 
@@ -210,9 +209,8 @@ def test_s06_message_says_which_part_is_refused(programme):
         dossier, PME, D("6000"), D("15000"), programme.at(date(2022, 6, 1))
     ).findings
     assert found.message == (
-        "Attestation de minimis = Non : elle est exigée pour la phase 1 ; aide de minimis "
-        "refusée : phase 1 (6\u00a0000,00\u00a0€) ; la phase 2 d'une PME "
-        "(15\u00a0000,00\u00a0€) relève du régime SA.40453 et reste accordée"
+        "Attestation de minimis = Non : elle est exigée pour la phase 1 ; phase 1 refusée "
+        "(6\u00a0000,00\u00a0€), phase 2 d'une PME maintenue (régime SA.40453)"
     )
 
 

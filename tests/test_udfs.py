@@ -178,8 +178,8 @@ def test_every_valid_row_gives_its_answer():
         (True, f"{ERR}effectif : nombre illisible « VRAI » : écrire par exemple 12,5"),
         ("#N/A", f"{ERR}effectif : valeur d'erreur Excel « #N/A » : corriger la formule ou la "
                  "saisie"),
-        (1e300, f"{ERR}effectif : nombre trop grand « 1{'0' * 300} » : Excel ne garde que "
-                "15 chiffres"),
+        # Cut at Excel's 255 characters for a formula's text, marked « … ».
+        (1e300, f"{ERR}effectif : nombre trop grand « 1{'0' * 300}"[:254] + "…"),
         (math.nan, f"{ERR}effectif : nombre invalide « nan »"),
     ],
 )  # fmt: skip
@@ -500,8 +500,8 @@ def test_subvention_of_a_column_with_a_blank_and_a_bad_row():
 
 def test_subvention_huge_amount_is_refused():
     (row,) = udfs.IDF_SUBVENTION(5, 1e300, 25, 30000, 500000)
-    assert row == [f"{ERR}montant_p1 : montant trop grand « 1{'0' * 300} » : Excel ne garde que "
-                   "15 chiffres"] * 3  # fmt: skip
+    # Cut at Excel's 255 characters for a formula's text, marked « … ».
+    assert row == [f"{ERR}montant_p1 : montant trop grand « 1{'0' * 300}"[:254] + "…"] * 3
 
 
 # --- IDF_ECHEANCIER ---------------------------------------------------------------------------
@@ -603,19 +603,20 @@ NEW_CEILING = (
 )
 # What S06/S07 refuse (SPEC 3): an SME's phase 1 only, its phase 2 staying under SA.40453;
 # both phases of an ETI.
-SME_REFUSED = (
-    f"aide de minimis refusée : phase 1 (6{NB}000,00{NB}€) ; la phase 2 d'une PME "
-    f"(15{NB}000,00{NB}€) relève du régime SA.40453 et reste accordée"
-)
-ETI_REFUSED = f"aide de minimis refusée : phases 1 et 2 (21{NB}000,00{NB}€)"
+SME_REFUSED = f"phase 1 refusée (6{NB}000,00{NB}€), phase 2 d'une PME maintenue (régime SA.40453)"
+ETI_REFUSED = f"phases 1 et 2 refusées (21{NB}000,00{NB}€)"
 
 
 def s07(prior: str, part: str, total: str, ceiling: str, new: bool, refused: str) -> str:
-    period, citation = (NEW_PERIOD, NEW_CEILING) if new else (OLD_PERIOD, OLD_CEILING)
+    # The period without its regulation, which the citation's article names.
+    period, article = (
+        ("3 années glissantes", "Règlement (UE) 2023/2831, art. 3.2")
+        if new
+        else ("3 exercices fiscaux", "Règlement (UE) n° 1407/2013, art. 3.2")
+    )
     return (
-        f"Aides de minimis antérieures {prior}{NB}€ + aide de minimis du dossier {part}{NB}€ = "
-        f"{total}{NB}€, au-dessus du plafond de {ceiling}{NB}€ sur {period} ({citation}) ; "
-        f"{refused}"
+        f"De minimis : {prior}{NB}€ déjà reçus + {part}{NB}€ du dossier = {total}{NB}€, "
+        f"au-dessus du plafond de {ceiling}{NB}€ sur {period} ({article}) ; {refused}"
     )
 
 
@@ -660,13 +661,14 @@ NOT_SME_OR_ETI = (
         # S06: the attestation is required for any phase 1 subsidy, and for every ETI.
         ({"attestation": "Non"}, s06("pour la phase 1", SME_REFUSED)),
         ({"categorie": "ETI", "subvention_p1": 0, "attestation": False},
-         s06("pour une ETI", f"aide de minimis refusée : phases 1 et 2 (15{NB}000,00{NB}€)")),
+         s06("pour une ETI", f"phases 1 et 2 refusées (15{NB}000,00{NB}€)")),
         # No phase 1 for an SME: nothing under de minimis, nothing required.
         ({"subvention_p1": 0, "attestation": None, "aides_anterieures": None}, "OK"),
+        # Both reasons, cut at Excel's 255 characters for a formula's text, with « … ».
         ({"attestation": "Non", "aides_anterieures": 250000},
-         s06("pour la phase 1", SME_REFUSED) + " ; "
-         + s07(f"250{NB}000,00", f"6{NB}000,00", f"256{NB}000,00", f"200{NB}000,00", False,
-               SME_REFUSED)),
+         (s06("pour la phase 1", SME_REFUSED) + " ; "
+          + s07(f"250{NB}000,00", f"6{NB}000,00", f"256{NB}000,00", f"200{NB}000,00", False,
+                SME_REFUSED))[:254] + "…"),
         # A category neither PME nor ETI (IDF_CATEGORIE of 5,000 staff or more) is a reason.
         ({"categorie": "Non éligible"}, NOT_SME_OR_ETI),
         ({"categorie": "non eligible", "attestation": None}, NOT_SME_OR_ETI),
@@ -741,12 +743,40 @@ def test_parametre_answers_every_name_and_every_french_name(programme: Programme
     assert all(french[alias] == english[name] for alias, name in udfs.FRENCH_NAMES.items())
 
 
-def test_an_unknown_parameter_lists_the_valid_names(programme: Programme):
-    ((message,),) = udfs.IDF_PARAMETRE("plafond")
-    assert message == (
-        f"{ERR}paramètre inconnu « plafond » : noms valides {', '.join(programme.parameters)} "
-        f"(ou en français {', '.join(udfs.FRENCH_NAMES)})"
-    )
+@pytest.mark.parametrize(
+    ("nom", "hint"),
+    [
+        # The names that hold the word typed: the three caps, the three rates.
+        ("plafond", "vouliez-vous dire « plafond_journalier » ou « plafond_parcours » ou "
+                    "« plafond_minimis » ?"),
+        ("taux", "vouliez-vous dire « taux_phase1 » ou « taux_phase2 » ou "
+                 "« taux_max_acompte_phase2 » ?"),
+        ("objectif", "vouliez-vous dire « objectif_entreprises » ?"),
+        # No name holds it: the closest one.
+        ("plafond_jounalier", "vouliez-vous dire « plafond_journalier » ?"),
+        ("xyz", "les noms sont listés dans la feuille Aide du calculateur"),
+    ],
+)  # fmt: skip
+def test_an_unknown_parameter_suggests_the_closest_names(nom: str, hint: str):
+    ((message,),) = udfs.IDF_PARAMETRE(nom)
+    assert message == f"{ERR}paramètre inconnu « {nom} » : {hint}"
+    assert len(message) <= udfs.TEXT_LIMIT
+
+
+@pytest.mark.parametrize(
+    ("function", "args"),
+    [
+        ("IDF_PARAMETRE", ("x" * 400,)),
+        ("IDF_CATEGORIE", ("beaucoup " * 50,)),
+        ("IDF_MINIMIS", ("PME", 6000, 15000, 250000, "15/03/2022", "Non")),
+        ("IDF_MOTIFS", ("Entreprise", "Non", "Aucun", "", 6000, 6, "75", "Oui", "Non",
+                        "15/03/2030", "Cabinet Dupont")),
+    ],
+)  # fmt: skip
+def test_every_text_answer_stays_within_excels_limit(function: str, args: tuple[object, ...]):
+    ((answer, *_),) = getattr(udfs, function)(*args)
+    assert isinstance(answer, str)
+    assert 0 < len(answer) <= 255
 
 
 # --- [date]: the parameters in force on the filing date (SPEC 4.2) ----------------------------
@@ -890,9 +920,9 @@ def test_eligibility_follows_date_depot_and_de_minimis_date_octroi(dated):
     minimis = {"categorie": "PME", "subvention_p1": 3041.05, "subvention_p2": 5489.42,
                "aides_anterieures": 97000, "attestation": "Oui"}  # fmt: skip
     (first,) = udfs.IDF_MINIMIS(**minimis, date_octroi=FIRST)
-    assert first[0].startswith(f"Aides de minimis antérieures 97{NB}000,00{NB}€ + aide de "
-                               f"minimis du dossier 3{NB}041,05{NB}€ = 100{NB}041,05{NB}€, "
-                               f"au-dessus du plafond de 100{NB}000,01{NB}€")  # fmt: skip
+    assert first[0].startswith(f"De minimis : 97{NB}000,00{NB}€ déjà reçus + 3{NB}041,05{NB}€ "
+                               f"du dossier = 100{NB}041,05{NB}€, au-dessus du plafond de "
+                               f"100{NB}000,01{NB}€")  # fmt: skip
     assert udfs.IDF_MINIMIS(**minimis, date_octroi=SECOND) == [["OK"]]
 
 
@@ -1284,8 +1314,7 @@ def test_the_functions_agree_with_the_validator_on_every_dossier_of_the_sample(s
     # The SME whose phase 1 de minimis refuses (S06): its phase 2 stays awarded, as the report.
     i = calculs["numbers"].index("IDF-2022-016")
     assert calculs["minimis"][i].startswith(
-        "Attestation de minimis = Non : elle est exigée pour "
-        "la phase 1 ; aide de minimis refusée : phase 1"
+        "Attestation de minimis = Non : elle est exigée pour la phase 1 ; phase 1 refusée"
     )
     assert calculs["quote"][i] == [6000.0, 12000.0, 18000.0]
     assert calculs["awarded"][i] == [0.0, 12000.0, 12000.0]

@@ -233,11 +233,11 @@ def test_minimis_with_dates_as_serial_numbers(server):
     assert call(server, "IDF_MINIMIS", *eti, [[45292]], [["Oui"]]) == [["OK"]]  # 01/01/2024
     ((message,),) = call(server, "IDF_MINIMIS", *eti, [[45291]], [["Oui"]])  # 31/12/2023
     # 279,000 + 6,000 + 15,000 = 300,000 > 200,000, the ceiling in force on 31/12/2023.
-    assert message.startswith("Aides de minimis antérieures 279\u00a0000,00\u00a0€ + aide de "
-                              "minimis du dossier 21\u00a0000,00\u00a0€ = 300\u00a0000,00\u00a0€, "
+    assert message.startswith("De minimis : 279\u00a0000,00\u00a0€ déjà reçus + "
+                              "21\u00a0000,00\u00a0€ du dossier = 300\u00a0000,00\u00a0€, "
                               "au-dessus du plafond de 200\u00a0000,00\u00a0€ sur 3 exercices "
-                              "fiscaux (règlement (UE) n° 1407/2013)")  # fmt: skip
-    assert message.endswith("aide de minimis refusée : phases 1 et 2 (21\u00a0000,00\u00a0€)")
+                              "fiscaux (Règlement (UE) n° 1407/2013, art. 3.2)")  # fmt: skip
+    assert message.endswith("phases 1 et 2 refusées (21\u00a0000,00\u00a0€)")
     # A company neither PME nor ETI gets a reason, not OK.
     ((reason,),) = call(server, "IDF_MINIMIS", [["Non éligible"]], *eti[1:], [[45291]], [["Oui"]])
     assert reason.startswith("Catégorie « Non éligible » : ni PME ni ETI")
@@ -268,7 +268,7 @@ def test_parametre_gives_a_date_as_a_date_and_a_number_as_a_number(server):
 def test_an_idf_message_reaches_excel_as_text_not_as_an_error_value(server):
     ((message,),) = call(server, "IDF_PARAMETRE", [["inconnu"]])
     assert isinstance(message, str)
-    assert message.startswith(f"{ERR}paramètre inconnu « inconnu » : noms valides ")
+    assert message.startswith(f"{ERR}paramètre inconnu « inconnu » : ")
 
 
 def test_ten_thousand_rows_in_one_call_give_ten_thousand_rows(server):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import difflib
 import importlib.util
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ from xl_idf.records import NO_APPROVAL, Dossier, ExpenseLine, LegalForm, below_z
 from xl_idf.subsidy import compute_subsidy
 from xl_idf.values import (
     Reading,
+    fold,
     is_blank,
     match_name,
     read_amount,
@@ -68,6 +70,8 @@ if importlib.util.find_spec("pyodide") is None and hasattr(xlwings.utils, "is_js
     xlwings.utils.is_jsnull = _never_jsnull
 
 ERROR = "#IDF: "
+# Excel's limit for the text a formula returns: a longer answer is cut, marked with « … ».
+TEXT_LIMIT = 255
 # An empty row answers "" rather than None: both runtimes of xlwings 0.37 write None as an empty
 # string, but an Empty element of a spilled array shows as 0 in Excel (a subsidy of 0 where
 # nothing was asked); "" shows nothing, SUM ignores it, and the plain Python result is what the
@@ -187,7 +191,7 @@ def _rows(args: Sequence[_Arg], compute: Callable[..., Row], width: int = 1) -> 
                 "donner des plages de même hauteur, ou une seule cellule"
             )
     except XlIdfError as exc:
-        return [[ERROR + str(exc)] * width]
+        return [[_error(str(exc))] * width]
     values = [_read_column(arg, column) for arg, column in zip(args, columns, strict=True)]
     # A row is empty when the data given as ranges is blank in it: a single cell repeated
     # against them (a date, a provider) does not make the blank rows below a table count, and
@@ -205,7 +209,7 @@ def _rows(args: Sequence[_Arg], compute: Callable[..., Row], width: int = 1) -> 
         refused = next((v for v in row_values if isinstance(v, _Refused)), None)
         if refused is not None:
             # Every cell of the row says why: a formula reading any of them shows the reason.
-            answers.append([ERROR + refused.why] * width)
+            answers.append([_error(refused.why)] * width)
             continue
         # Rows repeat (a head count, a parameter's name): a row seen before is not computed again.
         # The key carries each value's type, so that TRUE, 1 and 1.0 stay apart.
@@ -215,10 +219,20 @@ def _rows(args: Sequence[_Arg], compute: Callable[..., Row], width: int = 1) -> 
             try:
                 row = compute(programme, *row_values)
             except ValueRejected as exc:
-                row = [ERROR + str(exc)] * width
+                row = [_error(str(exc))] * width
             _remember(memo, key, row)
         answers.append(list(row))
     return answers
+
+
+def _text(answer: str) -> str:
+    """A text answer within Excel's limit for a formula's text, cut with « … » if longer."""
+    return answer if len(answer) <= TEXT_LIMIT else answer[: TEXT_LIMIT - 1].rstrip() + "…"
+
+
+def _error(why: str) -> str:
+    """The `#IDF: …` answer of a row that cannot be computed, within Excel's limit."""
+    return _text(ERROR + why)
 
 
 @dataclass(frozen=True)
@@ -534,7 +548,7 @@ def IDF_MOTIFS(
     """Les motifs de non-éligibilité du dossier, séparés par « ; » (vide s'il est éligible)."""
     raws = [forme, activite_industrielle, agrement, part_recettes, effectif, duree_bilan_mois,
             departement, en_difficulte, a_jour, date_depot, prestataire]  # fmt: skip
-    return _eligibility(raws, lambda result: " ; ".join(result.reasons))
+    return _eligibility(raws, lambda result: _text(" ; ".join(result.reasons)))
 
 
 # --- Expense lines (X01-X05, X09) -------------------------------------------------------------
@@ -743,7 +757,7 @@ def IDF_MINIMIS(
         result = check_de_minimis(dossier, categorie, subvention_p1, subvention_p2, params)
         if not result.complete:
             _refuse_bad_input(result.findings, incomplete=True)
-        return [" ; ".join(f.message for f in result.findings) or OK]
+        return [_text(" ; ".join(f.message for f in result.findings)) or OK]
 
     args = [
         _Arg("categorie", categorie, _read_category, required=True),
@@ -769,10 +783,17 @@ def IDF_PARAMETRE(nom: Any, date: Any = None) -> list[list[Any]]:
         names = [*programme.parameters, *FRENCH_NAMES]
         found = match_name(nom, names)
         if found is None:
-            raise ValueRejected(
-                f"paramètre inconnu « {nom} » : noms valides {', '.join(programme.parameters)} "
-                f"(ou en français {', '.join(FRENCH_NAMES)})"
+            # Names that hold what was typed (« plafond »: three caps), else the closest one.
+            typed = fold(nom)
+            close = [n for n in FRENCH_NAMES if typed in fold(n)][:3] or difflib.get_close_matches(
+                typed, names, n=1
             )
+            hint = (
+                "vouliez-vous dire " + " ou ".join(f"« {n} »" for n in close) + " ?"
+                if close
+                else "les noms sont listés dans la feuille Aide du calculateur"
+            )
+            raise ValueRejected(f"paramètre inconnu « {nom} » : {hint}")
         name = FRENCH_NAMES.get(found, found)
         return [
             _excel(getattr(parameters_on(day, programme), name), programme.parameters[name].unit)

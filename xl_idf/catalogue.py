@@ -304,8 +304,8 @@ RULES: tuple[Rule, ...] = (
         "Plafond de minimis dépassé",
         "[§Références légales] règlements de minimis ; régime SA.40453 (aides au conseil en "
         "faveur des PME) pour la phase 2 des PME",
-        "Aides de minimis antérieures {prior} + aide de minimis du dossier {part} = {found}, "
-        "au-dessus du plafond de {ceiling} sur {period} ({citation}) ; {refused}",
+        "De minimis : {prior} déjà reçus + {part} du dossier = {found}, au-dessus du plafond "
+        "de {ceiling} sur {period} ({citation}) ; {refused}",
         parameters=("de_minimis_ceiling", "de_minimis_period", "pme_employees_below"),
         cuts=True,
     ),

@@ -53,6 +53,11 @@ class DeMinimis:
         return f"De minimis : {what}, soit {french.eur(self.part)}, {state} ; {ceiling}"
 
 
+def _article(citation: str) -> str:
+    """The regulation and article a citation opens with (« Règlement (UE) 2023/2831, art. 3.2 »)."""
+    return citation.split(" ;", maxsplit=1)[0].split(" (applicable", maxsplit=1)[0]
+
+
 def de_minimis_part(category: Category | None, phase1: Decimal, phase2: Decimal) -> Decimal:
     """The part of the subsidy granted as de minimis aid: phase 1, plus phase 2 for an ETI."""
     return phase1 + (phase2 if category is Category.ETI else ZERO)
@@ -80,11 +85,10 @@ def check_de_minimis(
     eti = category is Category.ETI
     left1, left2 = ZERO, (ZERO if eti else phase2)
     if eti:
-        refused = f"aide de minimis refusée : phases 1 et 2 ({french.eur(part)})"
+        refused = f"phases 1 et 2 refusées ({french.eur(part)})"
     else:
         refused = (
-            f"aide de minimis refusée : phase 1 ({french.eur(phase1)}) ; la phase 2 d'une PME "
-            f"({french.eur(phase2)}) relève du régime SA.40453 et reste accordée"
+            f"phase 1 refusée ({french.eur(phase1)}), phase 2 d'une PME maintenue (régime SA.40453)"
         )
     is_refused = False
 
@@ -123,8 +127,9 @@ def check_de_minimis(
                     part=french.eur(part),
                     found=french.eur(prior + part),
                     ceiling=french.eur(params.de_minimis_ceiling),
-                    period=params.de_minimis_period,
-                    citation=params.citation("de_minimis_ceiling"),
+                    # « 3 exercices fiscaux »: the regulation is named by the citation.
+                    period=params.de_minimis_period.split(" (")[0],
+                    citation=_article(params.citation("de_minimis_ceiling")),
                     refused=refused,
                 )
             )
