@@ -24,6 +24,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import xl_idf.excel
 from conftest import MADE_UP, needs_libreoffice
 from udfs import idf_udfs as udfs
 from workbooks import build_script
@@ -835,7 +836,7 @@ def _dated_programme(folder: Path) -> Programme:
 def dated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Programme:
     """The functions computing under the dated made-up programme."""
     programme = _dated_programme(tmp_path)
-    monkeypatch.setattr(udfs, "load_programme", lambda *args: programme)
+    monkeypatch.setattr(xl_idf.excel, "load_programme", lambda *args: programme)
     return programme
 
 
@@ -1051,7 +1052,8 @@ def test_no_input_makes_a_function_raise(name, data):
 PURE_CORE = {"xl_idf", "xl_idf.catalogue", "xl_idf.de_minimis", "xl_idf.dossier",
              "xl_idf.eligibility", "xl_idf.errors", "xl_idf.expenses", "xl_idf.findings",
              "xl_idf.french", "xl_idf.money", "xl_idf.payments", "xl_idf.programme",
-             "xl_idf.providers", "xl_idf.records", "xl_idf.subsidy", "xl_idf.values"}  # fmt: skip
+             "xl_idf.providers", "xl_idf.records", "xl_idf.subsidy", "xl_idf.values",
+             "xl_idf.excel", "xl_idf.excel_arguments", "xl_idf.excel_functions"}  # fmt: skip
 
 
 def test_the_module_imports_only_xlwings_the_pure_core_and_the_standard_library():

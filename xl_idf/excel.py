@@ -1,0 +1,275 @@
+"""The engine of the Excel functions: Excel ranges in, one answer row per input row out.
+
+Pure (no xlwings): each argument's cells are read by the core's edge readers, a row that
+cannot be read answers `#IDF: <argument> : <raison>` in that row only, rows that repeat are
+computed once, and every text answer stays within Excel's limit. `xl_idf.excel_functions`
+builds the nine IDF_* functions on it; `udfs/idf_udfs.py` only declares them to xlwings.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from xl_idf.dossier import parameters_on
+from xl_idf.eligibility import Category
+from xl_idf.errors import ValueRejected, XlIdfError
+from xl_idf.findings import Finding
+from xl_idf.programme import load_programme
+from xl_idf.records import NO_APPROVAL, LegalForm, below_zero
+from xl_idf.values import (
+    Reading,
+    is_blank,
+    read_amount,
+    read_choice,
+    read_date,
+    read_decimal,
+)
+
+ERROR = "#IDF: "
+# Excel's limit for the text a formula returns: a longer answer is cut, marked with « … ».
+TEXT_LIMIT = 255
+# An empty row answers "" rather than None: both runtimes of xlwings 0.37 write None as an empty
+# string, but an Empty element of a spilled array shows as 0 in Excel (a subsidy of 0 where
+# nothing was asked); "" shows nothing, SUM ignores it, and the plain Python result is what the
+# cell shows.
+EMPTY = ""
+
+Row = list[Any]
+Reader = Callable[[object], Reading[Any]]
+
+# Findings that say an argument is missing or not acceptable, rather than a rule's outcome.
+_INPUT_CODES = frozenset({"F04", "F07", "X05"})
+
+# The argument each record field comes from. A record built with these as its `cells` and its
+# `labels` places a finding on the argument (its `cell`) and names the argument in the core's own
+# message (xl_idf.records.Record.label): `#IDF: montant_ht : valeur négative -100 …`.
+ELIGIBILITY_CELLS = {
+    "forme_juridique": "forme",
+    "activite_industrielle": "activite_industrielle",
+    "agrement_ess": "agrement",
+    "part_recettes_production": "part_recettes",
+    "effectif": "effectif",
+    "duree_premier_bilan": "duree_bilan_mois",
+    "departement": "departement",
+    "en_difficulte": "en_difficulte",
+    "a_jour_fiscal_social": "a_jour",
+    "date_depot": "date_depot",
+    "prestataire": "prestataire",
+}
+CATEGORY_CELLS = {"effectif": "effectif"}
+CAPPED_CELLS = {"montant_ht": "montant_ht", "jours": "jours"}
+LINE_CELLS = {
+    **CAPPED_CELLS,
+    "date_prestation": "date_prestation",
+    "prestataire": "prestataire",
+    "departement_prestation": "departement",
+}
+SUBSIDY_CELLS = {
+    name: name for name in ("jours_p1", "montant_p1", "jours_p2", "montant_p2", "fonds_propres")
+}
+DE_MINIMIS_CELLS = {
+    "aides_minimis_3_ans": "aides_anterieures",
+    "attestation_minimis": "attestation",
+}
+
+
+@dataclass(frozen=True)
+class Arg:
+    """One argument of a call: its name in the formula, what Excel passed, how a cell is read."""
+
+    name: str
+    cells: object
+    read: Reader
+    required: bool = False  # the core function cannot take it blank
+    # A setting of the call rather than data (the date whose parameters apply): it never makes
+    # a blank row count, so that blank rows below a table stay blank.
+    setting: bool = False
+
+
+def _column(arg: Arg) -> list[object]:
+    """The argument's cells, top to bottom; a range of several columns is refused."""
+    cells = arg.cells
+    if not isinstance(cells, list | tuple):
+        return [cells]
+    column: list[object] = []
+    for row in cells:
+        if not isinstance(row, list | tuple):
+            column.append(row)  # a flat list (plain Python) is a column; xlwings passes rows
+        elif len(row) == 1:
+            column.append(row[0])
+        else:
+            raise ValueRejected(
+                f"{arg.name} : une seule colonne attendue (une cellule, ou une plage d'une colonne)"
+            )
+    return column or [None]
+
+
+def rows(args: Sequence[Arg], compute: Callable[..., Row], width: int = 1) -> list[list[Any]]:
+    """`compute(programme, *values)` on each row of the arguments, each cell read first."""
+    try:
+        programme = load_programme()
+        columns = [_column(arg) for arg in args]
+        count = max(len(column) for column in columns)
+        uneven = [f"{a.name} : {len(c)}" for a, c in zip(args, columns, strict=True)
+                  if len(c) not in (1, count)]  # fmt: skip
+        if uneven:
+            raise ValueRejected(
+                f"plages de tailles différentes ({count} lignes ailleurs ; {', '.join(uneven)}) : "
+                "donner des plages de même hauteur, ou une seule cellule"
+            )
+    except XlIdfError as exc:
+        return [[error(str(exc))] * width]
+    values = [_read_column(arg, column) for arg, column in zip(args, columns, strict=True)]
+    # A row is empty when the data given as ranges is blank in it: a single cell repeated
+    # against them (a date, a provider) does not make the blank rows below a table count, and
+    # neither does a setting (`[date]`).
+    data = [i for i, arg in enumerate(args) if not arg.setting]
+    varying = [i for i in data if len(columns[i]) > 1] or data
+    answers: list[list[Any]] = []
+    memo: dict[tuple[tuple[type, object], ...], Row] = {}
+    for index in range(count):
+        raws = [column[index] if len(column) > 1 else column[0] for column in columns]
+        if all(is_blank(raws[i]) for i in varying):
+            answers.append([EMPTY] * width)
+            continue
+        row_values = [column[index] if len(column) > 1 else column[0] for column in values]
+        refused = next((v for v in row_values if isinstance(v, _Refused)), None)
+        if refused is not None:
+            # Every cell of the row says why: a formula reading any of them shows the reason.
+            answers.append([error(refused.why)] * width)
+            continue
+        # Rows repeat (a head count, a parameter's name): a row seen before is not computed again.
+        # The key carries each value's type, so that TRUE, 1 and 1.0 stay apart.
+        key = tuple((type(raw), raw) for raw in raws)
+        row = _recall(memo, key)
+        if row is _UNSEEN:
+            try:
+                row = compute(programme, *row_values)
+            except ValueRejected as exc:
+                row = [error(str(exc))] * width
+            _remember(memo, key, row)
+        answers.append(list(row))
+    return answers
+
+
+def text(answer: str) -> str:
+    """A text answer within Excel's limit for a formula's text, cut with « … » if longer."""
+    return answer if len(answer) <= TEXT_LIMIT else answer[: TEXT_LIMIT - 1].rstrip() + "…"
+
+
+def error(why: str) -> str:
+    """The `#IDF: …` answer of a row that cannot be computed, within Excel's limit."""
+    return text(ERROR + why)
+
+
+@dataclass(frozen=True)
+class _Refused:
+    """A cell that cannot be read: why, in French, naming its argument."""
+
+    why: str
+
+
+_UNSEEN = object()  # not in a memo yet (None is a value: a blank cell)
+
+
+def _read_column(arg: Arg, column: Sequence[object]) -> list[Any]:
+    """Each cell read (a `_Refused` when it cannot be); a value repeated down a column, once."""
+    seen: dict[tuple[type, object], Any] = {}
+    values = []
+    for raw in column:
+        key = (type(raw), raw)
+        value = _recall(seen, key)
+        if value is _UNSEEN:
+            value = _read_cell(arg, raw)
+            _remember(seen, key, value)
+        values.append(value)
+    return values
+
+
+def _read_cell(arg: Arg, raw: object) -> Any:
+    try:
+        value = arg.read(raw).value
+    except ValueRejected as exc:
+        return _Refused(f"{arg.name} : {exc}")
+    if value is None and arg.required:
+        return _Refused(f"{arg.name} : valeur manquante")
+    return value
+
+
+def _recall(memo: dict[Any, Any], key: Any) -> Any:
+    try:
+        return memo.get(key, _UNSEEN)
+    except TypeError:  # an unhashable value, which Excel never sends: not remembered
+        return _UNSEEN
+
+
+def _remember(memo: dict[Any, Any], key: Any, value: Any) -> None:
+    with contextlib.suppress(TypeError):
+        memo[key] = value
+
+
+def refuse_bad_input(findings: Sequence[Finding], incomplete: bool = False) -> None:
+    """Raise when the core found an argument missing or invalid (F04, F07, X05), naming it."""
+    problems = [
+        # The core's message names the argument: the records are labelled with the arguments.
+        f"{f.cell} : valeur manquante" if f.code == "F07" else f.message
+        for f in findings
+        # A finding without a cell is on a field the function has no argument for.
+        if f.code in _INPUT_CODES and f.cell is not None
+    ]
+    if problems:
+        raise ValueRejected(" ; ".join(problems))
+    if incomplete:
+        raise ValueRejected("données incomplètes")
+
+
+def euros(amount: Decimal) -> float:
+    """An amount of the core, already to the cent, as an Excel number: floats only at the edge."""
+    return float(amount)
+
+
+def _not_negative(read: Reader) -> Reader:
+    """`read`, refusing a number below zero: an amount the core takes as already computed.
+
+    For the arguments that are no field of a record (a subsidy, a justified sum); a record's
+    fields are screened by the core rules themselves (xl_idf.records.Record.screened).
+    """
+
+    def read_it(raw: object) -> Reading[Any]:
+        got = read(raw)
+        if got.value is not None and got.value < 0:
+            raise ValueRejected(below_zero(got.value))  # the words of the core's F04
+        return got
+
+    return read_it
+
+
+def read_legal_form(raw: object) -> Reading[LegalForm]:
+    got = read_choice(raw, tuple(LegalForm))
+    return Reading(None if got.value is None else LegalForm(got.value), got.note)
+
+
+def read_category(raw: object) -> Reading[Category]:
+    got = read_choice(raw, tuple(Category))
+    return Reading(None if got.value is None else Category(got.value), got.note)
+
+
+def read_approval(raw: object) -> Reading[str]:
+    if is_blank(raw):
+        return Reading(None)
+    # The list of the programme's last day, as the workbook reader reads the template's column.
+    approvals = (NO_APPROVAL, *parameters_on(None, load_programme()).ess_approvals)
+    return read_choice(raw, approvals)
+
+
+read_money = _not_negative(read_amount)
+read_days = _not_negative(read_decimal)
+
+
+def date_arg(cells: object) -> Arg:
+    """The optional `[date]` argument: the filing date whose parameters are applied."""
+    return Arg("date", cells, read_date, setting=True)
