@@ -124,3 +124,41 @@ def test_the_rule_catalogue_is_written_the_french_way() -> None:
 )  # fmt: skip
 def test_the_checker_catches_each_wrong_form(text: str, expected: list[str]) -> None:
     assert problems(text) == expected
+
+
+def test_every_figure_a_message_states_is_a_parameter_its_rule_lists(
+    every_code: Path, programme
+) -> None:
+    """The catalogue's `parameters=` lists are checked against what the rules say.
+
+    A programme figure written in a message (« 1 200,00 € », « 70 % », « Occitanie ») must
+    be one of the parameters the rule declares, so that `xl-idf rules` shows every figure a
+    rule uses. Where two parameters share a written value (5 days: phase 1's length and the
+    minimum), one of them listed is enough.
+    """
+    import json
+
+    from xl_idf import french
+
+    params = programme.at(programme.reference_day)
+    written: dict[str, set[str]] = {}
+    for name, parameter in programme.parameters.items():
+        value = getattr(params, name)
+        if isinstance(value, tuple) or parameter.unit in ("text", "names", "days"):
+            # Lists and texts: their items are words of the messages too; days: a dossier's own
+            # 25 days of phase 2 would read as the phase's maximum.
+            continue
+        written.setdefault(french.parameter(value, parameter.unit), set()).add(name)
+    written.setdefault(params.region_name, set()).add("region_name")
+    result = runner.invoke(app, ["validate", str(every_code), "--format", "json"])
+    missing = set()
+    for file in json.loads(result.stdout)["files"]:
+        for issue in file["issues"]:
+            rule = CATALOGUE[issue["code"]]
+            plain = QUOTED.sub("«»", issue["message"])
+            for text, names in written.items():
+                if re.search(rf"(?<![\d,{NB}]){re.escape(text)}(?![\d,])", plain) and not (
+                    names & set(rule.parameters)
+                ):
+                    missing.add((issue["code"], text, tuple(sorted(names))))
+    assert missing == set()

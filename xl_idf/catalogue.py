@@ -89,7 +89,7 @@ RULES: tuple[Rule, ...] = (
         "Établissement dans le département « {found} », hors de la région {region} "
         "(départements : {expected})",
         blocking=True,
-        parameters=("region_departments",),
+        parameters=("region_name", "region_departments"),
     ),
     Rule(
         "E06",
@@ -191,7 +191,7 @@ RULES: tuple[Rule, ...] = (
         "région »",
         "Prestation réalisée dans le département « {found} », hors de la région {region} : "
         "ligne exclue",
-        parameters=("region_departments",),
+        parameters=("region_name", "region_departments"),
     ),
     Rule(
         "X05",
@@ -278,6 +278,7 @@ RULES: tuple[Rule, ...] = (
         "fonds propres de l'entreprise »",
         "Subvention de {found}, au-dessus des fonds propres de {equity} : ramenée à {after} "
         "({cut} ; la phase 2 est réduite d'abord)",
+        parameters=("phase1_rate", "phase2_rate"),
         cuts=True,
     ),
     Rule(
@@ -347,6 +348,7 @@ RULES: tuple[Rule, ...] = (
         "« proportionnel au prorata des dépenses justifiées »",
         "Phase 1 : dépenses justifiées retenues {found}, versement de {payment} pour une "
         "subvention de {subsidy}",
+        parameters=("phase1_rate", "phase1_max_days"),
     ),
     Rule(
         "P03",
@@ -367,6 +369,7 @@ RULES: tuple[Rule, ...] = (
         "prorata des dépenses justifiées »",
         "Solde de la phase 2 négatif : {found} (phase 2 due sur les dépenses justifiées {due}, "
         "{advance}) ; {consequence}",
+        parameters=("phase2_rate", "phase2_advance_max_rate"),
     ),
     Rule(
         "P05",
