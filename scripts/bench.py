@@ -166,7 +166,7 @@ def measure_excel_functions(count: int, repeat: int) -> None:
 
     names = ("XLWINGS_ON_SERVER", "XLWINGS_LICENSE_KEY")
     saved = {name: os.environ.get(name) for name in names}
-    # The decorators register only with these set before xlwings is imported (TRAPS.md).
+    # xlwings' decorators register only with these set before xlwings is imported.
     os.environ.update(XLWINGS_ON_SERVER="true", XLWINGS_LICENSE_KEY="noncommercial")
     try:
         import xlwings.server

@@ -666,7 +666,7 @@ def fill_aide(sheet: Worksheet, udfs: ModuleType, programme: Programme, p: Param
             cell = sheet.cell(row=row, column=i, value=value)
             cell.alignment = WRAP
             if isinstance(value, str) and value.startswith("="):
-                cell.data_type = "s"  # a formula shown as text (TRAPS: openpyxl)
+                cell.data_type = "s"  # openpyxl writes any text starting with = as a formula
                 cell.quotePrefix = True
         sheet.cell(row=row, column=1).font = BOLD
 

@@ -133,7 +133,7 @@ def annotate(source: Path, target: Path, file_report: FileReport) -> None:
     if Protected.of([source]).covers(target):
         raise AnnotationRefused(_refusal(target))
     macros = source.suffix.lower() == ".xlsm"
-    # keep_vba: without it, saving an .xlsm drops its macros (TRAPS.md).
+    # keep_vba: without it, openpyxl saves an .xlsm without its VBA project (its macros).
     workbook = load_workbook(source, keep_vba=macros)
     mark_cells(workbook, file_report.findings)
     for title in (CONTROLS, SUMMARY):

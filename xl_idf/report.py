@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from xl_idf.dossier import DossierResult
 from xl_idf.eligibility import Eligibility
 from xl_idf.findings import Finding, Severity
 from xl_idf.money import CENT
+from xl_idf.ooxml import split_reference
 from xl_idf.payments import NOTHING, Instalments
 from xl_idf.programme import Parameters
 
@@ -158,20 +158,13 @@ def status_of(findings: Iterable[Finding], strict: bool) -> FileStatus:
 
 
 _SHEET_ORDER = {"Dossiers": 0, "Prestations": 1, "Versements": 2}
-_CELL = re.compile(r"([A-Z]+)([0-9]+)")
 
 
 def sort_key(found: Finding) -> tuple[int, str, int, int, str]:
     """File-level findings first, then by sheet (template order), row and column."""
     if found.sheet is None:
         return (-1, "", 0, 0, found.code)
-    row, column = 0, 0
-    match = _CELL.fullmatch(found.cell or "")
-    if match:
-        letters, digits = match.groups()
-        row = int(digits)
-        for letter in letters:
-            column = column * 26 + ord(letter) - ord("A") + 1
+    column, row = split_reference(found.cell or "") or (0, 0)
     return (_SHEET_ORDER.get(found.sheet, len(_SHEET_ORDER)), found.sheet, row, column, found.code)
 
 

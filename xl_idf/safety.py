@@ -1,7 +1,8 @@
 """Checks made before any library parses a file: is it a workbook we may safely read?
 
 python-calamine and openpyxl trust the archive they are given: neither checks a zip bomb, and
-calamine aborts the whole process on a sheet that reaches a far corner (TRAPS.md). These checks
+calamine aborts the whole process (SIGABRT, a 512 GiB allocation) on a sheet whose cell sits in a
+far corner, past Excel's limits. These checks
 read the file's first bytes and the zip directory, then stream each part once in small chunks,
 looking only at XML prologs and cell references: bounded memory, and time linear in the content.
 """
@@ -14,11 +15,18 @@ import stat
 import zipfile
 import zlib
 from collections.abc import Iterator
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import IO, BinaryIO
 from xml.etree import ElementTree
 
 from xl_idf import french
+from xl_idf.ooxml import (
+    RELATIONSHIPS_PART,
+    WORKBOOK_PART,
+    column_letters,
+    column_number,
+    sheet_parts,
+)
 
 EXTENSIONS = (".xlsx", ".xlsm")
 # An Office file protected by a password, or an old .xls, is an OLE compound file.
@@ -33,7 +41,7 @@ MAX_MEMBERS = 10_000
 MAX_ROW = 1_048_576
 MAX_COLUMN = 16_384  # XFD
 # The rectangle from A1 to a sheet's last filled cell is what the reader allocates (about
-# 40 bytes a cell: TRAPS.md); beyond this it would take gigabytes, or abort.
+# 40 bytes a cell, measured); beyond this it would take gigabytes, or abort.
 MAX_CELLS = 20_000_000
 HEAD_BYTES = 2**16  # an XML prolog and a sheet's <dimension> come well before this
 CHUNK_BYTES = 2**20
@@ -52,11 +60,6 @@ _FAR = re.compile(rb' r="(?:[A-Za-z]{3}|[A-Za-z]{0,2}[0-9]{7})')
 _FAR_OVERLAP = 16  # a match is shorter than this: carried over from one chunk to the next
 _TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)\b([^>]*)>")
 _REF = re.compile(rb"(?<![\w:.-])r\s*=\s*[\"']([A-Za-z]*)([0-9]*)[\"']")
-_NS = {
-    "main": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
-}
-_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
 def unreadable_reason(path: Path) -> str | None:
@@ -147,7 +150,7 @@ def _directory_reason(members: list[zipfile.ZipInfo]) -> str | None:
     """What the zip directory alone shows to be wrong: sizes, ratios, methods, encryption."""
     if len(members) > MAX_MEMBERS:
         return f"archive anormale ({len(members)} éléments)"
-    if "xl/workbook.xml" not in {m.filename for m in members}:
+    if WORKBOOK_PART not in {m.filename for m in members}:
         return "archive sans classeur Excel (xl/workbook.xml absent)"
     total = sum(m.file_size for m in members)
     if total > MAX_UNCOMPRESSED:
@@ -313,21 +316,12 @@ def _number(digits: bytes) -> int:
 
 def _column(letters: bytes) -> int:
     """A column's number from its letters: A -> 1, XFD -> 16384 (past 4 letters, just past)."""
-    if len(letters) > 4:
-        return MAX_COLUMN + 1
-    number = 0
-    for letter in letters.upper():
-        number = number * 26 + letter - ord("A") + 1
-    return number
+    return MAX_COLUMN + 1 if len(letters) > 4 else column_number(letters.decode("ascii"))
 
 
 def _letters(number: int) -> bytes:
     """A column's letters from its number: 1 -> A, 16384 -> XFD."""
-    letters = b""
-    while number > 0:
-        number, rest = divmod(number - 1, 26)
-        letters = bytes([ord("A") + rest]) + letters
-    return letters
+    return column_letters(number).encode("ascii")
 
 
 def _shown(reference: bytes) -> str:
@@ -340,17 +334,11 @@ def _sheet_label(archive: zipfile.ZipFile, part: str) -> str:
     """« la feuille « Dossiers » » for a sheet part, from the workbook; its part name if unknown."""
     unknown = f"la feuille enregistrée dans « {part} »"
     try:
-        parts = [archive.getinfo(n) for n in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")]
+        parts = [archive.getinfo(n) for n in (WORKBOOK_PART, RELATIONSHIPS_PART)]
         # Only a message hangs on it: parts of unusual size are not worth parsing.
         if max(p.file_size for p in parts) > HEAD_BYTES * 16:
             return unknown
-        workbook, relations = (ElementTree.fromstring(archive.read(p)) for p in parts)
+        names = {path: name for name, path in sheet_parts(archive).items()}
     except (KeyError, ElementTree.ParseError, zipfile.BadZipFile, EOFError, zlib.error):
         return unknown
-    targets = {r.get("Id"): r.get("Target", "") for r in relations.findall("rel:Relationship", _NS)}
-    for sheet in workbook.iterfind("main:sheets/main:sheet", _NS):
-        target = targets.get(sheet.get(_R_ID), "")
-        path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
-        if path == part:
-            return f"la feuille « {sheet.get('name', '')} »"
-    return unknown
+    return f"la feuille « {names[part]} »" if part in names else unknown

@@ -1,7 +1,8 @@
 """`xl-idf validate`: whole quarterly workbooks checked, each finding in its cell.
 
 Each file is read in a child process with a time and a memory limit: a hostile or broken file
-can abort python-calamine's native code (TRAPS.md), which must cost that file, not the run.
+can abort python-calamine's native code (SIGABRT on a far cell), which must cost that file,
+not the run.
 Files are then checked against each other: an invoice is paid once, and a company's caps are for
 its whole journey.
 """
@@ -392,7 +393,7 @@ def _died(child: multiprocessing.process.BaseProcess, stderr: str) -> str:
             name = signal.Signals(-code).name
         except ValueError:
             name = f"signal {-code}"
-        # Rust's allocator says how much it asked for before it aborts (TRAPS.md: 512 GiB).
+        # Rust's allocator says how much it asked for before it aborts (512 GiB was seen).
         asked = re.search(r"memory allocation of (\d+) bytes failed", stderr)
         if asked:
             name += f", {french.number(int(asked.group(1)) // 2**30)} Gio de mémoire demandés"

@@ -133,7 +133,7 @@ def read_text(raw: object) -> Reading[str]:
     if isinstance(raw, str):
         return Reading(raw.strip())
     if isinstance(raw, date):
-        text = _french_date(raw)
+        text = french.day(raw)
         return Reading(text, f"date saisie dans une cellule de texte, lue « {text} »")
     value = _as_number(raw)
     if value is None:
@@ -222,7 +222,7 @@ def read_date(raw: object) -> Reading[date]:
     if serial is None:
         raise ValueRejected(f"date illisible « {_shown(raw)} » : format attendu jj/mm/aaaa")
     day = _from_serial(serial, _shown(raw))
-    return Reading(day, f"date saisie comme nombre {_shown(raw)}, lue {_french_date(day)}")
+    return Reading(day, f"date saisie comme nombre {_shown(raw)}, lue {french.day(day)}")
 
 
 @_edge
@@ -388,7 +388,7 @@ def _date_from_text(text: str) -> Reading[date]:
         day = date(2000 + year if short_year else year, int(written["month"]), int(written["day"]))
     except ValueError:
         raise ValueRejected(f"date impossible « {text} » : ce jour n'existe pas") from None
-    note = f"date saisie en texte « {text} », lue {_french_date(day)}"
+    note = f"date saisie en texte « {text} », lue {french.day(day)}"
     if short_year:
         note += f" (année à deux chiffres lue {day.year})"
     return Reading(day, note)
@@ -441,10 +441,6 @@ def _fr(value: Decimal) -> str:
     return french.number(value)
 
 
-def _french_date(day: date) -> str:
-    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
-
-
 def _shown(raw: object) -> str:
     """How a message quotes the raw value: as the user sees it in French Excel."""
     if isinstance(raw, str):
@@ -452,7 +448,7 @@ def _shown(raw: object) -> str:
     if isinstance(raw, bool):
         return "VRAI" if raw else "FAUX"
     if isinstance(raw, date):
-        return _french_date(raw)
+        return french.day(raw)
     if isinstance(raw, int | float | Decimal):
         value = excel_decimal(raw) if isinstance(raw, float) else Decimal(raw)
         return _plain(value).replace(".", ",") if value.is_finite() else str(raw)
