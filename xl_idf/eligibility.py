@@ -14,7 +14,7 @@ from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, Val
 from stdnum.fr import siret as stdnum_siret
 
 from xl_idf import french
-from xl_idf.catalogue import finding
+from xl_idf.catalogue import finding, is_blocking
 from xl_idf.findings import Finding, Severity
 from xl_idf.programme import Parameters
 from xl_idf.providers import match_provider, suggestion
@@ -177,7 +177,8 @@ def assess_eligibility(dossier: Dossier, params: Parameters) -> EligibilityResul
             )
         )
 
-    if any(f.severity is Severity.ERROR and f.code.startswith("E") for f in found):
+    # One definition of « ineligible » for the rule and the dossier: a blocking finding.
+    if any(is_blocking(f) for f in found):
         status = Eligibility.INELIGIBLE
     elif incomplete:
         status = Eligibility.INCOMPLETE
