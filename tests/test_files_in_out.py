@@ -345,3 +345,33 @@ def test_a_missing_dossiers_sheet_is_one_error_not_a_cascade(tmp_path: Path, pro
     (file,) = json.loads(out)["files"]
     assert [(i["code"], i["sheet"]) for i in file["issues"]] == [("F02", "Dossiers")]
     assert code == 1
+
+
+def test_an_excluded_line_in_one_file_holds_no_invoice_number_for_another(
+    tmp_path: Path, programme
+) -> None:
+    # The invoice F-2 is typed with 0 days in one file (X05, excluded), and correctly in the
+    # other: only the second counts, so no C01 (an invoice in two files).
+    from test_validate import PHASE1, PHASE2
+
+    workbook(tmp_path, programme, lines=[PHASE1, {**PHASE2, "jours": 0}], name="a.xlsx")
+    workbook(tmp_path, programme, {"numero": "IDF-0002"}, lines=[{**PHASE2, "dossier": "IDF-0002"}],
+             name="b.xlsx")  # fmt: skip
+    _, out, _ = run("validate", str(tmp_path), "--format", "json")
+    codes = [i["code"] for f in json.loads(out)["files"] for i in f["issues"]]
+    assert "X05" in codes
+    assert "C01" not in codes
+    # The same line counted in both files is C01.
+    workbook(tmp_path, programme, {"numero": "IDF-0003"}, lines=[{**PHASE1, "dossier": "IDF-0003"}],
+             name="c.xlsx")  # fmt: skip
+    _, out, _ = run("validate", str(tmp_path), "--format", "json")
+    assert [i["code"] for f in json.loads(out)["files"] for i in f["issues"]].count("C01") == 1
+
+
+def test_a_line_without_invoice_number_is_reported_once(tmp_path: Path, programme) -> None:
+    from test_validate import PHASE1, PHASE2
+
+    path = workbook(tmp_path, programme, lines=[PHASE1, {**PHASE2, "numero_facture": None}])
+    _, out, _ = run("validate", str(path), "--format", "json")
+    (file,) = json.loads(out)["files"]
+    assert [(i["code"], i["cell"]) for i in file["issues"]] == [("F07", "D3")]

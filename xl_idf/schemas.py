@@ -88,7 +88,10 @@ class DossierSchema(pa.DataFrameModel):
 class LineSchema(pa.DataFrameModel):
     """Sheet Prestations."""
 
-    numero_facture: Series[object] = pa.Field(alias=ExpenseLine.header("numero_facture"))
+    # A missing invoice number is the core's (F07, the line excluded): not said twice.
+    numero_facture: Series[object] = pa.Field(
+        alias=ExpenseLine.header("numero_facture"), nullable=True
+    )
     date_facture: Series[object] = pa.Field(alias=ExpenseLine.header("date_facture"))
     jours: Series[object] = pa.Field(alias=ExpenseLine.header("jours"), nullable=True)
 

@@ -169,7 +169,8 @@ def check_file(path: Path, programme: Programme, strict: bool = False) -> Checke
         findings=findings,
         dossiers=tuple(DossierSummary.of(r) for r in result.dossiers),
     )
-    return Checked(report, _invoices(content.lines), _companies(content.dossiers))
+    counted = [r.line for d in result.dossiers for r in d.lines if not r.excluded]
+    return Checked(report, _invoices(counted), _companies(content.dossiers))
 
 
 def _no_dossier(content: WorkbookContent) -> tuple[Finding, ...]:
@@ -190,6 +191,7 @@ def unreadable(path: str, reason: str) -> FileReport:
 
 
 def _invoices(lines: Iterable[ExpenseLine]) -> tuple[Invoice, ...]:
+    """The invoices of the lines that count: an excluded line holds no number (as for X07)."""
     return tuple(
         Invoice(line.prestataire, line.numero_facture, line.dossier, line.at("numero_facture"))
         for line in lines
