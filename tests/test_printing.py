@@ -1,16 +1,19 @@
 """Workbooks that print: every sheet a person prints is set up for A4, one page wide, its header
-on each page, a French footer, and no heading cut."""
+on each page, a French footer, and no heading cut; LibreOffice prints them so."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
 from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
-from workbooks import WORKBOOKS, page_setup
+from conftest import needs_libreoffice, needs_poppler
+from workbooks import WORKBOOKS, build_script, page_setup
 from xl_idf.annotate import annotate
 from xl_idf.printing import (
     FONT_SIZE,
@@ -176,3 +179,94 @@ def test_the_check_finds_a_cut_heading(paths):
     assert (label.value, cut(sheet, label)) == ("Avertissements", None)
     sheet.column_dimensions["A"].width = 13
     assert cut(sheet, label) is not None
+
+
+# --- Printed by LibreOffice --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def render() -> Any:
+    return build_script("render")
+
+
+@pytest.fixture(scope="module")
+def printed(paths: dict[str, Path], render: Any, tmp_path_factory) -> dict[str, list[tuple]]:
+    """Each workbook printed to PDF: each page's sheet (from its footer) and words."""
+    pdfs = render.to_pdf(list(paths.values()), tmp_path_factory.mktemp("pdf"))
+    pages = {}
+    for name, pdf in zip(paths, pdfs, strict=True):
+        texts = render.page_texts(pdf)
+        pages[name] = []
+        for text in texts:
+            footers = [m.group("sheet") for m in render.FOOTER.finditer(text)]
+            pages[name].append((footers[-1] if footers else None, words(text)))
+    return pages
+
+
+@needs_libreoffice
+@needs_poppler
+@pytest.mark.parametrize("book", list(PRINTED))
+def test_every_page_names_its_sheet_and_every_sheet_prints(printed, book):
+    names = [name for name, _ in printed[book]]
+    assert None not in names, "une page sans pied de page"
+    assert list(dict.fromkeys(names)) == list(PRINTED[book])
+
+
+def words(text: str) -> set[str]:
+    """The words of a text as printed: a line may break after a hyphen (« ci- / dessous »)."""
+    return {w for w in re.split(r"\s+|(?<=-)", text) if w}
+
+
+@needs_libreoffice
+@needs_poppler
+@pytest.mark.parametrize(("book", "name"), HEADED)
+def test_every_column_prints_on_the_page_of_its_header(books, printed, book, name):
+    """Every page of a sheet from its header row on shows every header: no column printed on
+    another page than the first column."""
+    sheet = books[book][name]
+    row = title_row(sheet, PRINTED[book][name][1])
+    pages = [page for sheet_name, page in printed[book] if sheet_name == name]
+    labels = [str(c.value) for c in sheet[row] if c.value is not None]
+    assert len(labels) > 1
+
+    def missing(page: set[str]) -> list[str]:
+        return [label for label in labels if not words(label) <= page]
+
+    # Print titles repeat from the page the header row first prints on (Aide: the second).
+    first = next(i for i, page in enumerate(pages) if len(missing(page)) < len(labels))
+    assert [missing(page) for page in pages[first:]] == [[]] * len(pages[first:])
+
+
+@needs_libreoffice
+@needs_poppler
+def test_each_table_of_calculs_prints_whole_on_one_page(books, printed):
+    sheet = books["calculator"]["Calculs"]
+    pages = [words for name, words in printed["calculator"] if name == "Calculs"]
+
+    def values(row: int) -> list[Cell]:
+        return [c for c in sheet[row] if c.value is not None]
+
+    def is_title(cell: Cell) -> bool:
+        """A bold line alone in its row, above a row of bold headers."""
+        below = values(cell.row + 1)
+        alone = len(values(cell.row)) == 1 and cell.row > 2
+        return bool(cell.font.b) and alone and len(below) > 1 and all(h.font.b for h in below)
+
+    titles = [c for c in sheet["A"] if is_title(c)]
+    assert len(titles) == 7
+    for title in titles:
+        header = [str(c.value) for c in values(title.row + 1)]
+        table = set().union(*map(words, [title.value, *header]))
+        assert any(table <= page for page in pages), title.value
+
+
+@needs_libreoffice
+@needs_poppler
+@pytest.mark.parametrize(("book", "name"), SHEETS)
+def test_every_heading_prints_whole(books, printed, book, name):
+    """A heading cut by the cell beside it loses its last letters in the PDF."""
+    sheet = books[book][name]
+    pages = set().union(*(page for sheet_name, page in printed[book] if sheet_name == name))
+    bold = [c for c in headings(sheet) if c.font.b]
+    missing = {c.coordinate: c.value for c in bold if not words(str(c.value)) <= pages}
+    assert missing == {}
