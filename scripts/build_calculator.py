@@ -25,7 +25,7 @@ from types import ModuleType
 from typing import Any
 
 import openpyxl
-from openpyxl.styles import Alignment, PatternFill
+from openpyxl.styles import Alignment, Border, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.formula import ArrayFormula
@@ -61,6 +61,7 @@ TOP = Alignment(vertical="top")
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTRE = Alignment(horizontal="center", vertical="top")
 NAME = Alignment(horizontal="left", vertical="top", wrap_text=True, indent=1)
+FUNCTION_RULE = Border(top=Side(style="thin", color="BFBFBF"))
 EUROS = '#,##0.00" €"'
 DAY = "DD/MM/YYYY"
 UNIT_FORMATS = {"EUR": EUROS, "date": DAY, "percent": "0%"}  # a rate comes back as a fraction
@@ -709,11 +710,11 @@ def fill_aide(sheet: Worksheet, udfs: ModuleType, programme: Programme, p: Param
     french_names = {name: alias for alias, name in udfs.FRENCH_NAMES.items()}
     for name, parameter in programme.parameters.items():
         row += 1
-        sheet.cell(row=row, column=1, value=name)
+        sheet.cell(row=row, column=1, value=name).alignment = TOP  # level with its description
         sheet.cell(row=row, column=2, value=parameter.description).alignment = WRAP
-        sheet.cell(row=row, column=3, value=french_names.get(name))
+        sheet.cell(row=row, column=3, value=french_names.get(name)).alignment = TOP
         value = sheet.cell(row=row, column=4, value=f"=IDF_PARAMETRE(A{row})")
-        value.fill = RESULT_FILL
+        value.fill, value.alignment = RESULT_FILL, TOP
         value.number_format = UNIT_FORMATS.get(parameter.unit, "General")
 
     row += 2
@@ -732,7 +733,8 @@ def fill_aide(sheet: Worksheet, udfs: ModuleType, programme: Programme, p: Param
         described = udfs.ARGUMENTS[name]
         assert list(described) == list(inspect.signature(function).parameters), name
         values: list[Any] = [None, None, None]
-        if name not in described_already:  # a function's next examples show only themselves
+        first = name not in described_already
+        if first:  # a function's next examples show only themselves
             described_already.add(name)
             arguments = "\n".join(f"{arg} : {doc}" for arg, doc in described.items())
             values = [name, arguments, inspect.getdoc(function)]
@@ -740,6 +742,8 @@ def fill_aide(sheet: Worksheet, udfs: ModuleType, programme: Programme, p: Param
         for i, value in enumerate(values, start=1):
             cell = sheet.cell(row=row, column=i, value=value)
             cell.alignment = WRAP
+            if first:  # a rule above each function: its examples below it are its own
+                cell.border = FUNCTION_RULE
             if isinstance(value, str) and value.startswith("="):
                 cell.data_type = "s"  # a formula shown as text (TRAPS: openpyxl)
                 cell.quotePrefix = True
