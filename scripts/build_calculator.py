@@ -25,16 +25,17 @@ from types import ModuleType
 from typing import Any
 
 import openpyxl
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Border, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.formula import ArrayFormula
-from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xl_idf import french
 from xl_idf.eligibility import Category
 from xl_idf.money import share
+from xl_idf.printing import HEADER_BOX, fit_rows, font, row_height, set_up_printing
 from xl_idf.programme import Parameters, Programme, load_programme
 from xl_idf.records import Dossier, ExpenseLine, Payment, PaymentType
 
@@ -49,17 +50,18 @@ CONF_SHEET = "xlwings.conf"  # xlwings reads its settings from a sheet of this n
 # (CELL("filename") gives "C:\...\workbooks\[calculateur-idf.xlsm]xlwings.conf").
 PYTHONPATH_FORMULA = '=LEFT(CELL("filename",A1),FIND("[",CELL("filename",A1))-1)&"..\\udfs"'
 FIRST_ROW = 5  # first example dossier of Calculs
-HEADER_HEIGHT = 45  # points: a header row shows three lines of wrapped text
-TEXT_HEIGHT = 60  # points: four lines of a de minimis reason or of the reasons of ineligibility
-LINE_HEIGHT = 15  # points: one line of wrapped text
-CHARACTERS_PER_WIDTH = 1.1  # characters of French text per unit of column width
 
-BOLD = Font(bold=True)
-TITLE = Font(bold=True, size=14)
+PLAIN = font()
+BOLD = font(bold=True)
+TITLE = font(bold=True, size=14)
 HEADER_FILL = PatternFill("solid", fgColor="FFDDEBF7")
 RESULT_FILL = PatternFill("solid", fgColor="FFE2EFDA")
+# Top: in a row made tall by one long answer, every value stays level with its dossier's number.
+TOP = Alignment(vertical="top")
 WRAP = Alignment(wrap_text=True, vertical="top")
-CENTRE = Alignment(horizontal="center")
+CENTRE = Alignment(horizontal="center", vertical="top")
+NAME = Alignment(horizontal="left", vertical="top", wrap_text=True, indent=1)
+FUNCTION_RULE = Border(top=Side(style="thin", color="BFBFBF"))
 EUROS = '#,##0.00" €"'
 DAY = "DD/MM/YYYY"
 UNIT_FORMATS = {"EUR": EUROS, "date": DAY, "percent": "0%"}  # a rate comes back as a fraction
@@ -116,7 +118,14 @@ def configure(sheet: Worksheet) -> None:
         "xl-idf : UDF Modules = idf_udfs (udfs/idf_udfs.py) ; PYTHONPATH = le dossier udfs voisin "
         "du dossier de ce classeur, calculé par la formule de B3."
     )
-    note.font = BOLD
+    note.font, note.alignment = BOLD, WRAP
+    # B shows the settings' values (the Python's path, the udfs folder): room for a path, and
+    # for the note wrapped across both columns.
+    sheet.column_dimensions["B"].width = 60
+    sheet.merge_cells("A11:B11")
+    fit_rows(sheet, [11])
+    # Printed with the rest of the workbook: one page, with the footer of the other sheets.
+    set_up_printing(sheet, title_rows=None)
 
 
 # --- Calculs ----------------------------------------------------------------------------------
@@ -290,6 +299,10 @@ LINE_RESULTS = ("Date de dépôt du dossier", "Dépense plafonnée (€)", "Dép
 PARAMETERS = ("plafond_journalier", "plafond_parcours", "taux_phase2",
               "taux_max_acompte_phase2", "fin_programme", "plafond_minimis")  # fmt: skip
 TEXT_COLUMNS = ("De minimis", "Motifs de non-éligibilité")  # long French text, wrapped
+# Columns A-S of Calculs: as narrow as their headers' longest words and their values allow, so
+# that the dossiers' nineteen columns print across one landscape page; A holds the parameters'
+# names, C and L the providers', K and L the long answers (TEXT_COLUMNS).
+CALCULS_WIDTHS = (24, 15, 16, 12, 12, 12, 13, 15, 12, 12, 32, 32, 12, 12, 11, 8, 11, 8, 11)
 
 
 def fill_calculs(sheet: Worksheet, udfs: ModuleType, programme: Programme, p: Parameters) -> None:
@@ -298,7 +311,6 @@ def fill_calculs(sheet: Worksheet, udfs: ModuleType, programme: Programme, p: Pa
     sheet["A1"].font = TITLE
     sheet.merge_cells("A2:J2")  # a note wrapped over the first columns, printed whole
     sheet["A2"].alignment = WRAP
-    sheet.row_dimensions[2].height = HEADER_HEIGHT
     sheet["A2"] = (
         "Saisir les dossiers, factures et versements (en bleu) ; les tableaux en vert sont "
         "calculés par les fonctions IDF_* sur des colonnes entières (une formule par colonne) : "
@@ -433,17 +445,50 @@ def fill_calculs(sheet: Worksheet, udfs: ModuleType, programme: Programme, p: Pa
 
     fill_parameters(sheet, recorded.end, udfs, programme)
     sheet.freeze_panes = f"B{FIRST_ROW}"
-    # The long French answers (de minimis, reasons) in the two widest columns, where the
-    # dossiers have their provider's name; their rows tall enough for a few lines.
-    widths = {"A": 24, "C": 20} | {subsidy.letter(h): 36 for h in TEXT_COLUMNS}
-    for index in range(1, len(inputs.headers) + 1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = widths.get(letter, 14)
-    for block in (inputs, subsidy, schedule, paid, invoices, recorded):
-        sheet.row_dimensions[block.header].height = HEADER_HEIGHT
-    for row in range(subsidy.first, subsidy.last + 1):
-        sheet.row_dimensions[row].height = TEXT_HEIGHT
-    print_wide(sheet, pages=2)
+    for index, width in enumerate(CALCULS_WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    plain_fonts(sheet)
+    fit_rows(sheet)  # headers, the note, providers' names
+    # The long French answers (de minimis, reasons) are formulas: their rows are as tall as the
+    # examples' answers need once Excel has computed them.
+    for row, answers in enumerate(text_answers(udfs, dossiers), start=subsidy.first):
+        sheet.row_dimensions[row].height = row_height(
+            (answer, CALCULS_WIDTHS[subsidy.headers.index(header)], False, PLAIN.sz)
+            for header, answer in zip(TEXT_COLUMNS, answers, strict=True)
+        )
+    # Tables stacked each under its own header: no header row to repeat. A page holds whole
+    # tables instead: the dossiers and their subsidy; the schedules; the invoices and payments.
+    for block in (schedule, invoices):
+        sheet.row_breaks.append(Break(id=block.title - 1))
+    plain_fonts(sheet)
+    set_up_printing(sheet, title_rows=None)
+
+
+def plain_fonts(sheet: Worksheet) -> None:
+    """Name the font of every plain cell: the quickstart's default (Calibri 12, and Arial 10 in
+    LibreOffice for a cell without a style) would print beside Calibri 11 in another size."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.value is not None and not cell.font.b:
+                cell.font = PLAIN
+
+
+def text_answers(udfs: ModuleType, dossiers: Sequence[Sequence[Any]]) -> list[tuple[str, str]]:
+    """What IDF_MINIMIS and IDF_MOTIFS answer for each example dossier, as Calculs calls them."""
+    answers = []
+    for row in dossiers:
+        values = dict(zip(DOSSIER_FIELDS, row, strict=True))
+        quote = [values[f] for f in ("jours_p1", "montant_p1", "jours_p2", "montant_p2",
+                                     "fonds_propres", "date_depot")]  # fmt: skip
+        phase1, phase2, _ = udfs.IDF_SUBVENTION(*quote)[0]
+        (category,) = udfs.IDF_CATEGORIE(values["effectif"])[0]
+        (minimis,) = udfs.IDF_MINIMIS(
+            category, phase1, phase2, values["aides_minimis_3_ans"], values["date_depot"],
+            values["attestation_minimis"],
+        )[0]  # fmt: skip
+        (motives,) = udfs.IDF_MOTIFS(*(values[f] for f in DOSSIER_FIELDS[1:12]))[0]
+        answers.append((str(minimis), str(motives)))
+    return answers
 
 
 def quote_base(i: Callable[..., str], days: str, amount: str, day: str) -> str:
@@ -472,14 +517,18 @@ def write_inputs(
     sheet.cell(row=block.title, column=1, value=title).font = BOLD
     for index, header in enumerate(block.headers[: len(fields)], start=1):
         cell = sheet.cell(row=block.header, column=index, value=header)
-        cell.font, cell.fill, cell.alignment = BOLD, HEADER_FILL, WRAP
+        cell.font, cell.fill, cell.alignment, cell.border = BOLD, HEADER_FILL, WRAP, HEADER_BOX
     for r, values in enumerate(rows, start=block.first):
         for index, (name, value) in enumerate(zip(fields, values, strict=True), start=1):
             cell = sheet.cell(row=r, column=index, value=_cell(value))
+            cell.alignment = TOP
             if name in FORMATS:
                 cell.number_format = FORMATS[name]
             if name in CENTRED:
                 cell.alignment = CENTRE
+            elif name == "prestataire":
+                # A long name on two lines, not cut by the next column; set off from the date.
+                cell.alignment = NAME
 
 
 def write_results(
@@ -504,10 +553,10 @@ def write_results(
     for header in covered:
         index = block.headers.index(header) + 1
         cell = sheet.cell(row=block.header, column=index, value=header)
-        cell.font, cell.fill, cell.alignment = BOLD, RESULT_FILL, WRAP
+        cell.font, cell.fill, cell.alignment, cell.border = BOLD, RESULT_FILL, WRAP, HEADER_BOX
         for row in range(block.first, block.last + 1):
             data = sheet.cell(row=row, column=index)
-            data.fill = RESULT_FILL
+            data.fill, data.alignment = RESULT_FILL, TOP
             if header.endswith("(€)"):
                 data.number_format = EUROS
             elif header.startswith("Date"):
@@ -525,8 +574,7 @@ def fill_parameters(sheet: Worksheet, row: int, udfs: ModuleType, programme: Pro
     headers = ["Nom", "Dernier jour du programme (sans [date])", "À la date [date] ci-dessous"]
     for index, header in enumerate(headers, start=1):
         cell = sheet.cell(row=row + 1, column=index, value=header)
-        cell.font, cell.fill, cell.alignment = BOLD, HEADER_FILL, WRAP
-    sheet.row_dimensions[row + 1].height = HEADER_HEIGHT
+        cell.font, cell.fill, cell.alignment, cell.border = BOLD, HEADER_FILL, WRAP, HEADER_BOX
     # The [date]: the day the last dated value starts (the de minimis ceiling's), to show it.
     sheet.cell(row=row + 2, column=1, value="[date]").font = BOLD
     sheet.cell(row=row + 2, column=3, value=_cell(latest_change(programme))).number_format = DAY
@@ -538,15 +586,6 @@ def fill_parameters(sheet: Worksheet, row: int, udfs: ModuleType, programme: Pro
             value = sheet.cell(row=row + offset, column=column, value=formula)
             value.fill = RESULT_FILL
             value.number_format = UNIT_FORMATS.get(units[name], "General")
-
-
-def print_wide(sheet: Worksheet, pages: int = 1) -> None:
-    """Landscape, every column on `pages` pages' width, as many pages down as needed."""
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = pages
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
 
 def _cell(value: Any) -> Any:
@@ -637,19 +676,56 @@ def latest_change(programme: Programme) -> date:
     return max(v.start for p in programme.parameters.values() for v in p.values if v.start)
 
 
+AIDE_WIDTHS = dict(zip("ABCDE", (27, 60, 40, 42, 36), strict=True))
+FUNCTION_HEADERS = ("Fonction", "Arguments", "Renvoie", "Exemple", "Résultat de l'exemple")
+
+
 def fill_aide(sheet: Worksheet, udfs: ModuleType, programme: Programme, p: Parameters) -> None:
-    """Each function: its arguments, what it returns, examples and their results; Calculs."""
+    """How to start, how Calculs gets the report's amounts, the parameters, then each function:
+    its arguments, what it returns, examples and their results.
+
+    The functions' table comes last, on pages of its own with its header repeated on each: a
+    header repeated above the parameters would mislabel them.
+    """
+    for letter, width in AIDE_WIDTHS.items():
+        sheet.column_dimensions[letter].width = width
     sheet["A1"] = "Aide : les fonctions IDF_* du Parcours Industrie du futur"
     sheet["A1"].font = TITLE
     row = 3
-    for line in SETUP:
-        sheet.cell(row=row, column=1, value=line)
+    for i, line in enumerate(SETUP):
+        prose(sheet, row, line, bold=i == 0)
         row += 1
     row += 1
-    headers = ["Fonction", "Arguments", "Renvoie", "Exemple", "Résultat de l'exemple"]
-    for i, header in enumerate(headers, start=1):
+    for i, line in enumerate(CALCULS):
+        prose(sheet, row, line, bold=i == 0)
+        row += 1
+
+    row += 1
+    sheet.cell(row=row, column=1, value="Paramètres du programme (IDF_PARAMETRE)").font = BOLD
+    row += 1
+    # The description in the widest column, on one line where it can.
+    for i, header in enumerate(["Nom", "Description", "Nom en français", "Valeur"], start=1):
         cell = sheet.cell(row=row, column=i, value=header)
-        cell.font, cell.fill = BOLD, HEADER_FILL
+        cell.font, cell.fill, cell.border = BOLD, HEADER_FILL, HEADER_BOX
+    french_names = {name: alias for alias, name in udfs.FRENCH_NAMES.items()}
+    for name, parameter in programme.parameters.items():
+        row += 1
+        sheet.cell(row=row, column=1, value=name).alignment = TOP  # level with its description
+        sheet.cell(row=row, column=2, value=parameter.description).alignment = WRAP
+        sheet.cell(row=row, column=3, value=french_names.get(name)).alignment = TOP
+        value = sheet.cell(row=row, column=4, value=f"=IDF_PARAMETRE(A{row})")
+        value.fill, value.alignment = RESULT_FILL, TOP
+        value.number_format = UNIT_FORMATS.get(parameter.unit, "General")
+
+    row += 2
+    sheet.row_breaks.append(Break(id=row - 1))  # the functions start a page
+    title = sheet.cell(row=row, column=1, value="Les fonctions, leurs arguments et des exemples")
+    title.font = BOLD
+    row += 1
+    header_row = row
+    for i, header in enumerate(FUNCTION_HEADERS, start=1):
+        cell = sheet.cell(row=row, column=i, value=header)
+        cell.font, cell.fill, cell.border = BOLD, HEADER_FILL, HEADER_BOX
     described_already: set[str] = set()
     for name, args in examples(programme, p):
         row += 1
@@ -657,7 +733,8 @@ def fill_aide(sheet: Worksheet, udfs: ModuleType, programme: Programme, p: Param
         described = udfs.ARGUMENTS[name]
         assert list(described) == list(inspect.signature(function).parameters), name
         values: list[Any] = [None, None, None]
-        if name not in described_already:  # a function's next examples show only themselves
+        first = name not in described_already
+        if first:  # a function's next examples show only themselves
             described_already.add(name)
             arguments = "\n".join(f"{arg} : {doc}" for arg, doc in described.items())
             values = [name, arguments, inspect.getdoc(function)]
@@ -665,55 +742,23 @@ def fill_aide(sheet: Worksheet, udfs: ModuleType, programme: Programme, p: Param
         for i, value in enumerate(values, start=1):
             cell = sheet.cell(row=row, column=i, value=value)
             cell.alignment = WRAP
+            if first:  # a rule above each function: its examples below it are its own
+                cell.border = FUNCTION_RULE
             if isinstance(value, str) and value.startswith("="):
                 cell.data_type = "s"  # openpyxl writes any text starting with = as a formula
                 cell.quotePrefix = True
         sheet.cell(row=row, column=1).font = BOLD
-
-    row += 2
-    for i, line in enumerate(CALCULS):
-        sheet.cell(row=row, column=1, value=line).font = BOLD if i == 0 else Font()
-        row += 1
-
-    row += 1
-    sheet.cell(row=row, column=1, value="Paramètres du programme (IDF_PARAMETRE)").font = BOLD
-    row += 1
-    for i, header in enumerate(["Nom", "Nom en français", "Description", "Valeur"], start=1):
-        cell = sheet.cell(row=row, column=i, value=header)
-        cell.font, cell.fill = BOLD, HEADER_FILL
-    french_names = {name: alias for alias, name in udfs.FRENCH_NAMES.items()}
-    for name, parameter in programme.parameters.items():
-        row += 1
-        sheet.cell(row=row, column=1, value=name)
-        sheet.cell(row=row, column=2, value=french_names.get(name))
-        sheet.cell(row=row, column=3, value=parameter.description).alignment = WRAP
-        value = sheet.cell(row=row, column=4, value=f"=IDF_PARAMETRE(A{row})")
-        value.fill = RESULT_FILL
-        value.number_format = UNIT_FORMATS.get(parameter.unit, "General")
-    widths = dict(zip("ABCDE", (26, 70, 45, 55, 40), strict=True))
-    for letter, width in widths.items():
-        sheet.column_dimensions[letter].width = width
-    fit_rows(sheet, widths)
-    print_wide(sheet)
+    plain_fonts(sheet)
+    fit_rows(sheet)
+    set_up_printing(sheet, title_rows=header_row)
 
 
-def fit_rows(sheet: Worksheet, widths: dict[str, int]) -> None:
-    """Each row tall enough for its wrapped text: a file holds no height a program computes.
-
-    LibreOffice and Excel do not grow a row when they open a file whose wrapped text needs more
-    room, so the lines would overlap: a guess of the characters a line holds, on the side of
-    room, for Calibri 11 and LibreOffice's Carlito.
-    """
-    for row in sheet.iter_rows():
-        lines = 1
-        for cell in row:
-            if not (isinstance(cell.value, str) and cell.alignment.wrap_text):
-                continue
-            per_line = int(widths.get(cell.column_letter, 10) * CHARACTERS_PER_WIDTH)
-            lines = max(lines, sum(-(-max(len(part), 1) // per_line) for part in
-                                   cell.value.split("\n")))  # fmt: skip
-        if lines > 1:
-            sheet.row_dimensions[row[0].row].height = LINE_HEIGHT * lines
+def prose(sheet: Worksheet, row: int, text: str, bold: bool = False) -> None:
+    """A paragraph across the sheet's columns, wrapped within the printed width."""
+    sheet.merge_cells(f"A{row}:{list(AIDE_WIDTHS)[-1]}{row}")
+    cell = sheet.cell(row=row, column=1, value=text)
+    cell.alignment = WRAP
+    cell.font = BOLD if bold else PLAIN
 
 
 def formula_text(name: str, args: tuple[Any, ...]) -> str:

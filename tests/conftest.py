@@ -25,6 +25,12 @@ needs_libreoffice = pytest.mark.skipif(
     reason="LibreOffice (soffice) not on PATH: install Debian's libreoffice-calc-nogui "
     "(required when CI is set)",
 )
+# Printed to PDF, the workbooks are read back with poppler-utils (pdftotext, pdfinfo).
+needs_poppler = pytest.mark.skipif(
+    shutil.which("pdftotext") is None and not os.environ.get("CI"),
+    reason="poppler-utils (pdftotext) not on PATH: install Debian's poppler-utils "
+    "(required when CI is set)",
+)
 MADE_UP = TESTS / "programmes" / "made-up.toml"
 
 

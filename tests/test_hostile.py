@@ -506,7 +506,9 @@ DAMAGED = [
             _changed({DOSSIERS_PART: lambda xml: xml.replace(b"<t>IDF", b"<t>&inconnue;IDF")
                       .replace("<t>N° dossier</t>".encode(), b"<t>&inconnue;</t>")}),
             "unrecognized entity"),
-    Hostile("feuille-coupee.xlsx", _changed({DOSSIERS_PART: lambda xml: xml[: len(xml) // 2]}),
+    # Cut inside an attribute's value, wherever the half of the sheet falls as the template grows.
+    Hostile("feuille-coupee.xlsx",
+            _changed({DOSSIERS_PART: lambda xml: xml[: xml.index(b'sqref="', len(xml) // 2) + 9]}),
             "attribute value not closed"),
     Hostile("taille-mensongere.xlsx",
             _changed({DOSSIERS_PART: lambda xml: replace(

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 import xl_idf.excel
 from conftest import MADE_UP, needs_libreoffice
 from udfs import idf_udfs as udfs
-from workbooks import build_script
+from workbooks import build_script, layout, page_setup
 from xl_idf.payments import Instalments
 from xl_idf.programme import Programme, load_programme
 from xl_idf.quarter import assess_quarter
@@ -1385,11 +1385,16 @@ def describe(path: Path) -> dict[str, Any]:
         "sheets": book.sheetnames,
         "cells": {
             sheet.title: {
-                c.coordinate: (shown(c.value), c.number_format, c.data_type)
+                c.coordinate: (shown(c.value), c.number_format, c.data_type, layout(c))
                 for row in sheet.iter_rows()
                 for c in row
                 if c.value is not None
             }
+            for sheet in book.worksheets
+        },
+        "print": {sheet.title: page_setup(sheet) for sheet in book.worksheets},
+        "widths": {
+            sheet.title: {k: d.width for k, d in sheet.column_dimensions.items()}
             for sheet in book.worksheets
         },
     }

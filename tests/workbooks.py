@@ -25,6 +25,26 @@ def build_script(name: str = "build_workbooks") -> ModuleType:
     return module
 
 
+def layout(cell: Any) -> tuple[Any, ...]:
+    """How a cell's text is laid out: its font and alignment."""
+    a = cell.alignment
+    return (cell.font.name, cell.font.sz, a.horizontal, a.vertical, a.wrap_text, a.indent)
+
+
+def page_setup(sheet: Any) -> dict[str, Any]:
+    """How a sheet prints: page setup, print titles, footer, breaks, row heights, merged cells."""
+    setup, margins, footer = sheet.page_setup, sheet.page_margins, sheet.oddFooter
+    return {
+        "page": (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight,
+                 sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.print_title_rows),
+        "margins": (margins.left, margins.right, margins.top, margins.bottom),
+        "footer": (footer.left.text, footer.center.text, footer.right.text),
+        "breaks": [b.id for b in sheet.row_breaks.brk],
+        "heights": {r: d.height for r, d in sheet.row_dimensions.items() if d.height},
+        "merged": sorted(str(r) for r in sheet.merged_cells.ranges),
+    }  # fmt: skip
+
+
 def describe(path: Path) -> dict[str, Any]:
     """What matters in a workbook: cells, styles, validations, tables, protection, properties."""
     book = openpyxl.load_workbook(path)
@@ -33,7 +53,7 @@ def describe(path: Path) -> dict[str, Any]:
         cells = {
             cell.coordinate: (
                 cell.value, cell.number_format, cell.font.b, cell.fill.fgColor.rgb,
-                cell.protection.locked,
+                cell.protection.locked, layout(cell),
             )
             for row in sheet.iter_rows()
             for cell in row
@@ -64,6 +84,7 @@ def describe(path: Path) -> dict[str, Any]:
                 for k, d in sheet.column_dimensions.items()
             },
             "protection": (sheet.protection.sheet, sheet.protection.insertRows),
+            "print": page_setup(sheet),
         }
     props = book.properties
     return {

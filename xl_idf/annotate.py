@@ -19,7 +19,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.comments import Comment
 from openpyxl.packaging.custom import StringProperty
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.utils.exceptions import InvalidFileException
@@ -31,6 +31,7 @@ from xl_idf.errors import XlIdfError
 from xl_idf.files import Protected, write_atomically
 from xl_idf.findings import Finding, Severity
 from xl_idf.money import CENT
+from xl_idf.printing import HEADER_BOX, fit_rows, font, needed_width, set_up_printing
 from xl_idf.report import DossierSummary, FileReport, FileStatus, Report
 from xl_idf.template import EUROS
 
@@ -42,17 +43,23 @@ SUFFIX = "-controle"
 
 FILLS = {Severity.ERROR: "FFC7CE", Severity.WARNING: "FFEB9C", Severity.INFO: "DDEBF7"}
 _WORST_FIRST = (Severity.ERROR, Severity.WARNING, Severity.INFO)
-_LINK_FONT = Font(color="0563C1", underline="single")
-_BOLD = Font(bold=True)
+_LINK_FONT = font(color="0563C1", underline="single")
+_BOLD = font(bold=True)
 _TOP = Alignment(vertical="top")
 _WRAPPED = Alignment(wrap_text=True, vertical="top")
+# Set off from the amount before it, which is aligned right.
+_MOTIVE = Alignment(horizontal="left", wrap_text=True, vertical="top", indent=1)
+# Headers boxed on a grey ground, centred over their column.
+_HEAD = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_HEAD_FILL = PatternFill(fill_type="solid", start_color="F2F2F2", end_color="F2F2F2")
 _FORMULA_STARTS = ("=", "+", "-", "@")
 _CUSTOM_PART_LIMIT = 2**20  # a properties part is a few hundred bytes
 _CELL_TEXT_MAX = 32767  # Excel's limit; a longer cell makes Excel "repair" the file
-_MESSAGE_WIDTH = 100  # characters that fit on one line of the Message column
 _COMMENT_WIDTH, _COMMENT_LINE = 320, 48  # pixels, and characters that fit in that width
 
 CONTROL_HEADERS = ("Gravité", "Code", "Feuille", "Cellule", "Dossier", "Message")
+# The messages wrap in the last column, narrow enough that the six print across a landscape page.
+CONTROL_WIDTHS = (14, 7, 14, 9, 16, 80)
 # The four schedules of SPEC 3 side by side: never a due amount under a « versé » heading.
 _SCHEDULES = ("Dû", "Déjà versé", "Reste à verser")
 _INSTALMENTS = ("phase 1", "acompte phase 2", "solde phase 2")
@@ -63,6 +70,9 @@ SUMMARY_HEADERS = (
     "Motif (subvention réduite ou nulle)",
 )  # fmt: skip
 _AMOUNTS = len(SUMMARY_HEADERS) - 4  # every column between the category and the motive
+# Headers wrap on up to four lines, the motive wraps; an amount column widens for its amounts
+# (_summary_widths). Sixteen columns on one landscape page print at about half of full size.
+SUMMARY_WIDTHS = (13, 11, 11, *([11] * _AMOUNTS), 30)
 
 
 class AnnotationRefused(XlIdfError):
@@ -196,7 +206,7 @@ def mark_cells(workbook: Workbook, findings: Iterable[Finding]) -> None:
 
 def write_controls(sheet: Worksheet, findings: Sequence[Finding], sheets: set[str]) -> None:
     """The `Contrôles` sheet: one row per finding, in report order, linked to its cell."""
-    _header(sheet, CONTROL_HEADERS, (14, 7, 14, 9, 16, _MESSAGE_WIDTH))
+    _header(sheet, CONTROL_HEADERS, CONTROL_WIDTHS)
     for row, found in enumerate(findings, start=2):
         values = (found.severity.french, found.code, found.sheet, found.cell, found.dossier,
                   found.message)  # fmt: skip
@@ -205,8 +215,6 @@ def write_controls(sheet: Worksheet, findings: Sequence[Finding], sheets: set[st
             cell.alignment = _TOP
         cells[0].fill = _fill(found.severity)
         cells[5].alignment = _WRAPPED
-        # Spreadsheet programs do not grow a wrapped row on opening: give it its height.
-        sheet.row_dimensions[row].height = 15 * (1 + len(found.message) // _MESSAGE_WIDTH)
         if found.sheet in sheets and found.cell and _is_cell(found.cell):
             # A location is a link inside the workbook; openpyxl writes a plain string as an
             # external relationship, a link to a file.
@@ -217,8 +225,10 @@ def write_controls(sheet: Worksheet, findings: Sequence[Finding], sheets: set[st
             where.font = _LINK_FONT
     if findings:
         sheet.auto_filter.ref = f"A1:F{len(findings) + 1}"
+        fit_rows(sheet, range(2, len(findings) + 2))  # programs do not grow them on opening
     else:
         write_text(sheet, 2, 1, "Aucun problème relevé dans ce classeur.")
+    set_up_printing(sheet, title_rows=1)
 
 
 def write_summary(sheet: Worksheet, file_report: FileReport) -> None:
@@ -234,30 +244,47 @@ def write_summary(sheet: Worksheet, file_report: FileReport) -> None:
             sheet.cell(row=row, column=2, value=value)
         else:
             write_text(sheet, row, 2, value)
+    rows = [(dossier, amounts(dossier)) for dossier in file_report.dossiers]
+    # SPEC 2: totals count only the dossiers eligible and awarded more than 0.
+    totals = [sum((a[i] for d, a in rows if d.counts), Decimal(0)) for i in range(_AMOUNTS)]
     top = len(facts) + 2
-    _header(sheet, SUMMARY_HEADERS, (18, 14, 11, *([15] * _AMOUNTS), 60), top)
-    for cell in sheet[top]:
-        cell.alignment = _WRAPPED
-    sheet.row_dimensions[top].height = 45
-    totals = [Decimal(0)] * _AMOUNTS
+    widths = _summary_widths([a for _, a in rows], totals)
+    widths[0] = max(widths[0], needed_width([label for label, _ in facts], bold=True))
+    _header(sheet, SUMMARY_HEADERS, widths, top)
     motive = len(SUMMARY_HEADERS)
-    for row, dossier in enumerate(file_report.dossiers, start=top + 1):
+    for row, (dossier, values) in enumerate(rows, start=top + 1):
         texts = (dossier.dossier, dossier.eligibility.french, dossier.category)
         for column, text in enumerate(texts, start=1):
-            write_text(sheet, row, column, text)
-        for index, amount in enumerate(amounts(dossier)):
-            # SPEC 2: totals count only the dossiers eligible and awarded more than 0.
-            if dossier.counts:
-                totals[index] += amount
-            _write_euros(sheet, row, 4 + index, amount)
-        write_text(sheet, row, motive, dossier.motive or None)
-    total_row = top + 1 + len(file_report.dossiers)
+            write_text(sheet, row, column, text).alignment = _TOP
+        for index, amount in enumerate(values):
+            _write_euros(sheet, row, 4 + index, amount).alignment = _TOP
+        if dossier.motive:
+            write_text(sheet, row, motive, dossier.motive).alignment = _MOTIVE
+            fit_rows(sheet, [row])
+    total_row = top + 1 + len(rows)
     write_text(sheet, total_row, 1, "Total").font = _BOLD
     write_text(sheet, total_row, 2, "dossiers éligibles et aidés")
+    # Over the empty category: the words would be cut at the first amount.
+    sheet.merge_cells(start_row=total_row, start_column=2, end_row=total_row, end_column=3)
     for index, amount in enumerate(totals):
         _write_euros(sheet, total_row, 4 + index, amount).font = _BOLD
-    if file_report.dossiers:
+    if rows:
         sheet.auto_filter.ref = f"A{top}:{get_column_letter(motive)}{total_row - 1}"
+    set_up_printing(sheet, title_rows=top)
+
+
+def _summary_widths(rows: Sequence[Sequence[Decimal]], totals: Sequence[Decimal]) -> list[int]:
+    """`SUMMARY_WIDTHS`, each amount column widened to show its amounts and bold total whole.
+
+    A number wider than its column shows as « #### » in Excel.
+    """
+    widths = list(SUMMARY_WIDTHS)
+    for index, total in enumerate(totals):
+        shown = [french.eur(row[index]) for row in rows]
+        widths[3 + index] = max(
+            widths[3 + index], needed_width(shown), needed_width([french.eur(total)], bold=True)
+        )
+    return widths
 
 
 def amounts(dossier: DossierSummary) -> tuple[Decimal, ...]:
@@ -317,10 +344,12 @@ def _comment(text: str) -> Comment:
 
 
 def _header(sheet: Worksheet, labels: Sequence[str], widths: Sequence[int], row: int = 1) -> None:
-    """A bold header row, frozen, with column widths."""
+    """A bold header row, wrapped and as tall as it needs, frozen, with column widths."""
     for column, (label, width) in enumerate(zip(labels, widths, strict=True), start=1):
-        write_text(sheet, row, column, label).font = _BOLD
+        cell = write_text(sheet, row, column, label)
+        cell.font, cell.fill, cell.border, cell.alignment = _BOLD, _HEAD_FILL, HEADER_BOX, _HEAD
         sheet.column_dimensions[get_column_letter(column)].width = width
+    fit_rows(sheet, [row])
     sheet.freeze_panes = f"A{row + 1}"
 
 

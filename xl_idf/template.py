@@ -16,7 +16,7 @@ from typing import Literal
 
 from openpyxl import Workbook
 from openpyxl.packaging.custom import StringProperty
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles import Alignment, Border, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -25,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from xl_idf import french
 from xl_idf.files import write_atomically
+from xl_idf.printing import INDENT, fit_rows, font, needed_width, set_up_printing
 from xl_idf.programme import Parameters, Programme
 from xl_idf.records import (
     MAX_DAYS,
@@ -52,9 +53,10 @@ DATE = "dd/mm/yyyy"
 TEXT = "@"
 YES_NO = ("Oui", "Non")
 
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_HEADER_FONT = font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
-_TITLE_FONT = Font(bold=True, size=14, color="1F4E78")
+_TITLE_FONT = font(bold=True, size=14, color="1F4E78")
+_HEAD_FONT = font(bold=True, size=12)
 _THIN = Side(style="thin", color="BFBFBF")
 
 
@@ -86,6 +88,12 @@ PAYMENT_TYPES = Choices("Types de versement", "Liste_TypesVersement", lambda p: 
 CHOICES = (FORMS, YES_NO_LIST, APPROVALS, PROVIDERS, DEPARTMENTS, PHASES, PAYMENT_TYPES)
 
 
+# Short codes and counts centred, a name set off from the amount before it: printed side by
+# side, « 48 » and « 11 » would read « 4811 », and « 1 » beside « AGILEA » « 1 AGILEA ».
+CENTRED = Alignment(horizontal="center")
+INDENTED = Alignment(horizontal="left", indent=1)
+
+
 @dataclass(frozen=True)
 class Column:
     """How one column of a data sheet is laid out and checked."""
@@ -95,6 +103,7 @@ class Column:
     number_format: str = "General"
     choices: Choices | None = None
     check: Callable[[Parameters], DataValidation] | None = None
+    align: Alignment | None = None
 
 
 def _decimal(minimum: str, maximum: str, error: str, strict: bool = True) -> DataValidation:
@@ -146,96 +155,103 @@ _PERIOD_DATE = "Date attendue au format jj/mm/aaaa, entre le {first} et le {last
 
 COLUMNS: dict[type[Record], dict[str, Column]] = {
     Dossier: {
-        "numero": Column(14, "Identifiant unique du dossier, ex. IDF-0042.", TEXT,
+        "numero": Column(13, "Identifiant unique du dossier, ex. IDF-0042.", TEXT,
                          check=lambda p: _text_length(1, 40, _NUMBER_LENGTH)),
         "raison_sociale": Column(34, "Nom de l'entreprise ou de l'association.", TEXT),
-        "siret": Column(18, "SIRET de l'établissement accompagné : 14 chiffres.", TEXT,
+        "siret": Column(15, "SIRET de l'établissement accompagné : 14 chiffres.", TEXT,
                         check=lambda p: _text_length(14, 17, "Le SIRET compte 14 chiffres.")),
-        "code_naf": Column(11, "Code NAF (APE) de l'établissement, ex. 25.62B.", TEXT),
-        "forme_juridique": Column(16, "Entreprise ou Association.", choices=FORMS),
+        "code_naf": Column(8, "Code NAF (APE) de l'établissement, ex. 25.62B.", TEXT),
+        "forme_juridique": Column(12, "Entreprise ou Association.", choices=FORMS),
         "activite_industrielle": Column(
             12, "Activité principale de production, de fabrication ou de transformation ?",
-            choices=YES_NO_LIST),
-        "agrement_ess": Column(12, "Pour une association : agrément EI, EA, ou Aucun.",
-                               choices=APPROVALS),
+            choices=YES_NO_LIST, align=CENTRED),
+        "agrement_ess": Column(10, "Pour une association : agrément EI, EA, ou Aucun.",
+                               choices=APPROVALS, align=CENTRED),
         # Not a percentage format: the provider types 60 for 60 %, and a number between 0 and 1
         # is refused as ambiguous. A cell they format as a percentage themselves holds 0.6 for
         # 60 %: the reader reads it by its format (workbook.PERCENT_READERS).
         "part_recettes_production": Column(
-            13, "Pour une association sans agrément : part des recettes issues de la production, "
+            11, "Pour une association sans agrément : part des recettes issues de la production, "
             "en points : saisir 60 pour 60 % (pas 0,6).", "0.0",
             check=lambda p: _decimal("0", "100",
-                                     "Pourcentage entre 0 et 100 : saisir 60 pour 60 %.")),
+                                     "Pourcentage entre 0 et 100 : saisir 60 pour 60 %."),
+            align=CENTRED),
         # General, not "0": a head count in annual work units may have decimals (249,5).
         "effectif": Column(
-            10, "Effectif salarié en unités de travail annuel (UTA) : décimales permises "
+            9, "Effectif salarié en unités de travail annuel (UTA) : décimales permises "
             "(ex. 249,5).", "General",
             check=lambda p: _decimal("0", str(MAX_EMPLOYEES),
-                                     "Effectif : nombre positif, décimales permises (ex. 249,5).")),
+                                     "Effectif : nombre positif, décimales permises (ex. 249,5)."),
+            align=CENTRED),
         "duree_premier_bilan": Column(
-            12, "Durée du premier bilan d'activité, en mois.", "0",
-            check=lambda p: _whole("0", str(MAX_MONTHS), "Durée en mois : nombre entier.")),
-        "departement": Column(12, "Département de l'établissement accompagné, ex. 31.", TEXT,
-                              choices=DEPARTMENTS),
-        "code_postal": Column(11, "Code postal de l'établissement : 5 chiffres.", TEXT,
-                              check=lambda p: _text_length(5, 5, "Code postal de 5 chiffres.")),
-        "en_difficulte": Column(12, "Entreprise en difficulté au sens de la réglementation "
-                                "européenne ?", choices=YES_NO_LIST),
-        "a_jour_fiscal_social": Column(14, "À jour des obligations fiscales et sociales ?",
-                                       choices=YES_NO_LIST),
+            9, "Durée du premier bilan d'activité, en mois.", "0",
+            check=lambda p: _whole("0", str(MAX_MONTHS), "Durée en mois : nombre entier."),
+            align=CENTRED),
+        "departement": Column(13, "Département de l'établissement accompagné, ex. 31.", TEXT,
+                              choices=DEPARTMENTS, align=CENTRED),
+        "code_postal": Column(8, "Code postal de l'établissement : 5 chiffres.", TEXT,
+                              check=lambda p: _text_length(5, 5, "Code postal de 5 chiffres."),
+                              align=CENTRED),
+        "en_difficulte": Column(10, "Entreprise en difficulté au sens de la réglementation "
+                                "européenne ?", choices=YES_NO_LIST, align=CENTRED),
+        "a_jour_fiscal_social": Column(9, "À jour des obligations fiscales et sociales ?",
+                                       choices=YES_NO_LIST, align=CENTRED),
         "fonds_propres": Column(
-            16, "Fonds propres au dernier bilan, en euros (peuvent être négatifs).", EUROS,
+            13, "Fonds propres au dernier bilan, en euros (peuvent être négatifs).", EUROS,
             check=lambda p: _decimal("-" + AMOUNT_MAX, AMOUNT_MAX, "Montant en euros.")),
         "prestataire": Column(24, "Prestataire référencé qui accompagne l'entreprise.",
-                              choices=PROVIDERS),
-        "date_depot": Column(13, "Date de dépôt du dossier (jj/mm/aaaa).", DATE,
+                              choices=PROVIDERS, align=INDENTED),
+        "date_depot": Column(11, "Date de dépôt du dossier (jj/mm/aaaa).", DATE,
                              check=_dates(lambda p: p.period_start, lambda p: p.period_end,
                                           _PERIOD_DATE)),
         "aides_minimis_3_ans": Column(
-            16, "Aides de minimis déjà reçues sur la période de référence, en euros.", EUROS,
+            12, "Aides de minimis déjà reçues sur la période de référence, en euros.", EUROS,
             check=lambda p: _decimal("0", AMOUNT_MAX, _POSITIVE_AMOUNT)),
-        "attestation_minimis": Column(12, "Attestation de minimis fournie ?",
-                                      choices=YES_NO_LIST),
-        "jours_p1": Column(11, "Jours de prestation prévus en phase 1 (diagnostic).", "General",
-                           check=lambda p: _decimal("0", str(MAX_DAYS), _POSITIVE_DAYS)),
-        "montant_p1": Column(16, "Montant prévu de la phase 1, en euros HT.", EUROS,
+        "attestation_minimis": Column(11, "Attestation de minimis fournie ?",
+                                      choices=YES_NO_LIST, align=CENTRED),
+        "jours_p1": Column(8, "Jours de prestation prévus en phase 1 (diagnostic).", "General",
+                           check=lambda p: _decimal("0", str(MAX_DAYS), _POSITIVE_DAYS),
+                           align=CENTRED),
+        "montant_p1": Column(12, "Montant prévu de la phase 1, en euros HT.", EUROS,
                              check=lambda p: _decimal("0", AMOUNT_MAX, _POSITIVE_AMOUNT)),
-        "jours_p2": Column(11, "Jours de prestation prévus en phase 2 (vide si aucune).", "General",
-                           check=lambda p: _decimal("0", str(MAX_DAYS), _POSITIVE_DAYS)),
-        "montant_p2": Column(16, "Montant prévu de la phase 2, en euros HT.", EUROS,
+        "jours_p2": Column(8, "Jours de prestation prévus en phase 2 (vide si aucune).", "General",
+                           check=lambda p: _decimal("0", str(MAX_DAYS), _POSITIVE_DAYS),
+                           align=CENTRED),
+        "montant_p2": Column(12, "Montant prévu de la phase 2, en euros HT.", EUROS,
                              check=lambda p: _decimal("0", AMOUNT_MAX, _POSITIVE_AMOUNT)),
     },
     ExpenseLine: {
-        "dossier": Column(14, "N° du dossier, tel qu'il figure dans la feuille Dossiers.", TEXT,
+        "dossier": Column(13, "N° du dossier, tel qu'il figure dans la feuille Dossiers.", TEXT,
                           check=lambda p: _text_length(1, 40, _NUMBER_LENGTH)),
         "phase": Column(8, "Phase 1 (diagnostic) ou 2 (accompagnement long).", "0",
-                        choices=PHASES),
+                        choices=PHASES, align=CENTRED),
         "prestataire": Column(24, "Prestataire qui a réalisé et facturé la prestation.",
-                              choices=PROVIDERS),
-        "numero_facture": Column(16, "Numéro de la facture.", TEXT),
-        "date_prestation": Column(13, "Date de la prestation (jj/mm/aaaa).", DATE,
+                              choices=PROVIDERS, align=INDENTED),
+        "numero_facture": Column(14, "Numéro de la facture.", TEXT),
+        "date_prestation": Column(11, "Date de la prestation (jj/mm/aaaa).", DATE,
                                   check=_dates(lambda p: p.period_start,
                                                lambda p: p.last_expense_date, _PERIOD_DATE)),
-        "date_facture": Column(13, "Date de la facture (jj/mm/aaaa).", DATE,
+        "date_facture": Column(11, "Date de la facture (jj/mm/aaaa).", DATE,
                                check=_dates(lambda p: p.period_start,
                                             lambda p: p.last_expense_date, _PERIOD_DATE)),
-        "jours": Column(8, "Jours de prestation facturés (plus de 0).", "General",
+        "jours": Column(7, "Jours de prestation facturés (plus de 0).", "General",
                         check=lambda p: _validation("decimal", "greaterThan", "0", None,
-                                                    "Nombre de jours strictement positif.")),
-        "montant_ht": Column(15, "Montant de la facture, en euros HT.", EUROS,
+                                                    "Nombre de jours strictement positif."),
+                        align=CENTRED),
+        "montant_ht": Column(12, "Montant de la facture, en euros HT.", EUROS,
                              check=lambda p: _decimal("0", AMOUNT_MAX, _POSITIVE_AMOUNT)),
         "departement_prestation": Column(13, "Département où la prestation a eu lieu, ex. 31.",
-                                         TEXT, choices=DEPARTMENTS),
+                                         TEXT, choices=DEPARTMENTS, align=CENTRED),
         "date_acquittement": Column(
-            14, "Date à laquelle l'entreprise a payé la facture (vide si pas encore payée).",
+            15, "Date à laquelle l'entreprise a payé la facture (vide si pas encore payée).",
             DATE, check=_dates(lambda p: p.period_start, lambda p: p.period_end, _PERIOD_DATE)),
     },
     Payment: {
-        "dossier": Column(14, "N° du dossier.", TEXT,
+        "dossier": Column(13, "N° du dossier.", TEXT,
                           check=lambda p: _text_length(1, 40, _NUMBER_LENGTH)),
-        "type": Column(18, "Phase 1, Acompte phase 2 ou Solde phase 2.", choices=PAYMENT_TYPES),
-        "date_versement": Column(13, "Date du versement par la Région (jj/mm/aaaa).", DATE),
-        "montant": Column(15, "Montant versé, en euros.", EUROS,
+        "type": Column(16, "Phase 1, Acompte phase 2 ou Solde phase 2.", choices=PAYMENT_TYPES),
+        "date_versement": Column(11, "Date du versement par la Région (jj/mm/aaaa).", DATE),
+        "montant": Column(12, "Montant versé, en euros.", EUROS,
                           check=lambda p: _decimal("0", AMOUNT_MAX, _POSITIVE_AMOUNT)),
     },
 }  # fmt: skip
@@ -279,7 +295,7 @@ def _lists_sheet(sheet: Worksheet, params: Parameters, workbook: Workbook) -> di
     for index, choices in enumerate(CHOICES, start=1):
         letter = get_column_letter(index)
         values = choices.values(params)
-        sheet.cell(row=1, column=index, value=choices.title).font = Font(bold=True)
+        sheet.cell(row=1, column=index, value=choices.title).font = font(bold=True)
         for row, value in enumerate(values, start=2):
             cell = sheet.cell(row=row, column=index, value=str(value))
             cell.number_format = TEXT
@@ -309,8 +325,15 @@ def _data_sheet(
         cell.protection = Protection(locked=True)
         dimension = sheet.column_dimensions[letter]
         dimension.width = column.width
+        if column.choices is not None:
+            # A list's longest value (a provider's name, from the programme) prints whole.
+            values = map(str, column.choices.values(params))
+            indent = INDENT * column.align.indent if column.align is not None else 0
+            dimension.width = max(column.width, needed_width(values) + indent)
         # Column styles reach every row a provider types in, inside the table or below it.
         dimension.number_format = column.number_format
+        if column.align is not None:
+            dimension.alignment = column.align
         dimension.protection = Protection(locked=False)
         area = f"{letter}2:{letter}{INPUT_ROWS + 1}"
         if column.choices is not None:
@@ -329,7 +352,7 @@ def _data_sheet(
         check.showInputMessage = True
         check.add(area)
         sheet.add_data_validation(check)
-    sheet.row_dimensions[1].height = 45
+    fit_rows(sheet, [1])  # headers wrap: the row is as tall as the longest needs
     table = Table(displayName=record.SHEET, ref=f"A1:{last_letter}2")
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
     sheet.add_table(table)
@@ -339,9 +362,14 @@ def _data_sheet(
     for allowed in ("insertRows", "deleteRows", "formatColumns", "formatRows", "sort",
                     "autoFilter"):  # fmt: skip
         setattr(sheet.protection, allowed, False)
+    set_up_printing(sheet, title_rows=1)
 
 
-_INSTRUCTION_LINE = 110  # characters that fit on one line of the instructions' column
+# The instructions' one column: a comfortable line, and narrower than an A4 page in portrait even
+# where a wider font replaces Calibri (LibreOffice's DejaVu Sans). LibreOffice fits a page by
+# counting the columns that reach past it, and one column alone never does: too wide, it prints
+# cut at full size.
+_INSTRUCTIONS_WIDTH = 74
 
 
 def _instructions(sheet: Worksheet, programme: Programme, p: Parameters) -> None:
@@ -396,17 +424,16 @@ def _instructions(sheet: Worksheet, programme: Programme, p: Parameters) -> None
              "signalé avec sa cellule, en français, et une copie annotée du classeur (feuille "
              "« Contrôles ») est renvoyée au prestataire si besoin."),
     ]  # fmt: skip
-    sheet.column_dimensions["A"].width = 120
+    sheet.column_dimensions["A"].width = _INSTRUCTIONS_WIDTH
+    fonts = {"title": _TITLE_FONT, "head": _HEAD_FONT, "": font()}
     for row, (kind, text) in enumerate(lines, start=1):
         cell = sheet.cell(row=row, column=1, value=text)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        # Spreadsheet programs do not grow a wrapped row on opening: give it its height.
-        sheet.row_dimensions[row].height = 16 * (1 + len(text) // _INSTRUCTION_LINE)
-        if kind == "title":
-            cell.font = _TITLE_FONT
-        elif kind == "head":
-            cell.font = Font(bold=True, size=12)
+        cell.font = fonts[kind]
+    fit_rows(sheet)
     sheet.protection.sheet = True
+    # Prose: no header row to repeat.
+    set_up_printing(sheet, title_rows=None)
 
 
 CellValue = str | int | float | Decimal | date | datetime | bool | None
@@ -430,6 +457,11 @@ def append_rows(workbook: Workbook, record: type[Record], rows: list[dict[str, C
             value = values.get(name)
             if value is not None:
                 cell = sheet.cell(row=end, column=column, value=value)
+                # A cell typed in a column takes its style (dates as jj/mm/aaaa, codes centred).
+                layout = COLUMNS[record][name]
+                cell.number_format = layout.number_format
+                if layout.align is not None:
+                    cell.alignment = layout.align
                 if isinstance(value, str):
                     # Text stays text, even when it looks like a formula (SPEC section 5).
                     cell.data_type = "s"
