@@ -63,3 +63,17 @@ def test_f07_and_x05_name_the_field_by_its_label(params):
         "Valeur manquante dans « date_prestation » : ligne exclue",
         "Valeur manquante dans « Département de prestation » : ligne exclue",
     ]
+
+
+def test_require_says_a_blank_value_is_missing_once():
+    from conftest import a_dossier
+
+    # Blank: F07 in its cell. Unreadable (the reader said why): nothing more. Given: nothing.
+    (found,) = a_dossier(siret=None).require("siret")
+    assert (found.code, found.cell, found.message) == (
+        "F07",
+        "C7",
+        "Valeur manquante dans « SIRET » : dossier incomplet",
+    )
+    assert a_dossier(siret=None, unreadable=frozenset({"siret"})).require("siret") == ()
+    assert a_dossier().require("siret") == ()

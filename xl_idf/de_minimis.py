@@ -95,8 +95,7 @@ def check_de_minimis(
     if phase1 > 0 or eti:
         if dossier.attestation_minimis is None:
             complete = False
-            if "attestation_minimis" not in dossier.unreadable:
-                found.append(dossier.missing("attestation_minimis"))
+            found += dossier.require("attestation_minimis")
         elif not dossier.attestation_minimis:
             why = "pour une ETI" if eti else "pour la phase 1"
             found.append(
@@ -115,8 +114,7 @@ def check_de_minimis(
         prior = dossier.aides_minimis_3_ans
         if prior is None:
             complete = False
-            if "aides_minimis_3_ans" not in dossier.unreadable:
-                found.append(dossier.missing("aides_minimis_3_ans"))
+            found += dossier.require("aides_minimis_3_ans")
         elif prior + part > params.de_minimis_ceiling:
             found.append(
                 finding(

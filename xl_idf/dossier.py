@@ -274,6 +274,6 @@ def _assess_line(line: ExpenseLine, params: Parameters, provider: str | None) ->
     blank = [name for name in _LINE_REQUIRED if getattr(line, name) is None]
     if not blank:
         return result
-    extra = tuple(line.missing(name) for name in blank if name not in line.unreadable)
+    extra = tuple(f for name in blank for f in line.require(name))
     kept = tuple(f for f in result.findings if f.code != "X10")
     return LineResult(line, result.capped, excluded=True, findings=kept + extra)

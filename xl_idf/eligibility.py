@@ -72,8 +72,7 @@ def _unknown(field_name: str, dossier: Dossier, findings: list[Finding]) -> bool
     """True when `field_name` is blank or unreadable; a blank one is reported as missing."""
     if getattr(dossier, field_name) is not None:
         return False
-    if field_name not in dossier.unreadable:
-        findings.append(dossier.missing(field_name))
+    findings += dossier.require(field_name)
     return True
 
 
@@ -197,8 +196,7 @@ def _association(dossier: Dossier, params: Parameters, found: list[Finding]) -> 
         return False
     if share is None:
         # Without an approval, only the production revenue share can make it eligible.
-        if "part_recettes_production" not in dossier.unreadable:
-            found.append(dossier.missing("part_recettes_production"))
+        found += dossier.require("part_recettes_production")
         return True
     found.append(
         finding(
@@ -219,8 +217,7 @@ def check_identity(dossier: Dossier, params: Parameters) -> tuple[Finding, ...]:
     found: list[Finding] = []
     num = dossier.numero
     if dossier.siret is None:
-        if "siret" not in dossier.unreadable:
-            found.append(dossier.missing("siret"))
+        found += dossier.require("siret")
     else:
         why = _siret_problem(dossier.siret)
         if why:

@@ -61,8 +61,7 @@ def assess_line(
     def blank(name: str) -> bool:
         if getattr(line, name) is not None:
             return False
-        if name not in line.unreadable:
-            found.append(line.missing(name))
+        found.extend(line.require(name))
         return True
 
     capped = ZERO

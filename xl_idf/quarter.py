@@ -46,8 +46,7 @@ def assess_quarter(
     rows: dict[str, list[Dossier]] = {}
     for dossier in dossier_list:
         if dossier.numero is None:
-            if "numero" not in dossier.unreadable:
-                found.append(dossier.missing("numero"))
+            found += dossier.require("numero")
             continue
         rows.setdefault(dossier_key(dossier.numero), []).append(dossier)
     # SPEC 2: rows sharing one N° dossier are all unpaid; their lines and payments unassigned.
@@ -131,8 +130,7 @@ def _link(
     for record in records:
         number = record.dossier
         if number is None:
-            if "dossier" not in record.unreadable:
-                found.append(record.missing("dossier"))
+            found += record.require("dossier")
             continue
         key = dossier_key(number)
         if key not in rows:

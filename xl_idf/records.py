@@ -95,6 +95,16 @@ class Record:
             consequence=self.WITHOUT_VALUE,
         )
 
+    def require(self, name: str) -> tuple[Finding, ...]:
+        """F07 when field `name` is blank; nothing when it has a value or could not be read.
+
+        A value that could not be read (F04, F08) was already reported by the reader, with
+        why: the rules do not say it again as missing.
+        """
+        if getattr(self, name) is not None or name in self.unreadable:
+            return ()
+        return (self.missing(name),)
+
     def negative(self, name: str) -> Finding:
         """F04: the value of field `name` is below zero where only zero or more makes sense."""
         value = getattr(self, name)

@@ -167,8 +167,7 @@ def compute_subsidy(dossier: Dossier, params: Parameters) -> Subsidy:
         raw: Decimal | None = getattr(dossier, name)
         if raw is None and required:
             complete = False
-            if name not in dossier.unreadable:
-                found.append(dossier.missing(name))
+            found.extend(dossier.require(name))
         return raw
 
     days1, days2 = dossier.jours_p1, dossier.jours_p2
