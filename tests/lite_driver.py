@@ -1,7 +1,7 @@
 """Load a built main.py as xlwings Lite would, call its IDF_* functions, write what they answer.
 
-Run by tests/test_lite.py, as a script, in a fresh CPython without the package:
-`python lite_driver.py MAIN_PY CALLS_JSON RESULT_JSON [--path DIR]
+Run by tests/test_lite.py, as a script, in a fresh CPython without the package and in Pyodide
+(tests/lite_pyodide.mjs): `python lite_driver.py MAIN_PY CALLS_JSON RESULT_JSON [--path DIR]
 [--xlwings]`. CALLS_JSON lists `[case, function, args]`; RESULT_JSON gets each case's answer
 and what the run saw: was xl_idf importable before main.py, which modules main.py served, where
 the programme file was read from, what each function declared to xlwings. main.py runs twice,

@@ -1,11 +1,14 @@
 """xlwings Lite in one paste: the main.py of scripts/build_lite.py, run where the package is not.
 
-The same built main.py is loaded by tests/lite_driver.py two ways, and its nine functions are
+The same built main.py is loaded by tests/lite_driver.py three ways, and its nine functions are
 called with arguments whose answers were worked out by hand (the README's « Dans Excel »
 examples; Occitanie: daily cap 1,200 EUR, phase 1 at 100 %, phase 2 at 50 %, advance 70 %, PME
 below 250 staff and ETI below 5,000, de minimis ceiling 200,000 EUR, 300,000 EUR from 2024):
 - a fresh CPython without its site-packages (`-I -S`), where `import xl_idf` fails and only
   python-stdnum is added, xlwings' decorators stubbed (Lite supplies its own);
+- Pyodide under Node.js, the Python compiled to WebAssembly that xlwings Lite runs; skipped with
+  its reason where Node or the fetched Pyodide is missing (`python scripts/fetch_pyodide.py`),
+  required when CI is set;
 - xlwings' own dispatcher (XLWINGS_ON_SERVER), which registers and calls the functions as Lite
   does, with the package installed: the bundled core must still be the one that answers.
 Every answer is also the package's own, from `xl_idf.excel_functions` or `udfs/idf_udfs.py`.
@@ -16,8 +19,10 @@ from __future__ import annotations
 import ast
 import json
 import os
+import shutil
 import subprocess
 import sys
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -37,6 +42,7 @@ TESTS = Path(__file__).parent
 ROOT = TESTS.parent
 DRIVER = TESTS / "lite_driver.py"
 build_lite = build_script("build_lite")
+fetch_pyodide = build_script("fetch_pyodide")
 
 NB = "\u00a0"  # the core's French numbers: no-break space as thousands separator and before €
 SME = ["Entreprise", "Oui", "Aucun", "", 48, 24, "31", "Non", "Oui", "15/03/2022", "AFNOR"]
@@ -124,7 +130,39 @@ def cpython(built: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) 
     return drive([sys.executable, "-I", "-S", str(DRIVER)], built[0], folder, "--path", str(site))
 
 
-RUNTIMES = ["cpython"]
+def pyodide_missing() -> str | None:
+    """Why the Pyodide run cannot happen here, or None."""
+    if shutil.which("node") is None:
+        return "Node.js (node) not on PATH"
+    if fetch_pyodide.pyodide_dir() is None or fetch_pyodide.stdnum_wheel() is None:
+        return (
+            f"Pyodide {fetch_pyodide.PYODIDE_VERSION} or python-stdnum's wheel not in "
+            f"{fetch_pyodide.CACHE.relative_to(ROOT)}: run python scripts/fetch_pyodide.py"
+        )
+    return None
+
+
+needs_pyodide = pytest.mark.skipif(
+    pyodide_missing() is not None and not os.environ.get("CI"),
+    reason=f"{pyodide_missing()} (required when CI is set)",
+)
+
+
+@pytest.fixture(scope="module")
+def pyodide(built: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The run in Pyodide under Node.js."""
+    missing = pyodide_missing()
+    assert missing is None, missing
+    folder = tmp_path_factory.mktemp("pyodide")
+    node = ["node", str(TESTS / "lite_pyodide.mjs"), str(fetch_pyodide.pyodide_dir()),
+            str(fetch_pyodide.stdnum_wheel()), str(DRIVER)]  # fmt: skip
+    start = time.perf_counter()
+    result = drive(node, built[0], folder)
+    print(f"Pyodide run: {time.perf_counter() - start:.1f} s")  # shown with -s
+    return result
+
+
+RUNTIMES = ["cpython", pytest.param("pyodide", marks=needs_pyodide)]
 
 
 # --- The build --------------------------------------------------------------------------------
@@ -193,6 +231,12 @@ def test_main_py_serves_the_package_itself_where_it_is_not_installed(runtime, re
     assert run["importers"] == ["XlIdfImporter"]  # one, though main.py ran twice
     assert run["programmes"] == [DEFAULT_PROGRAMME]
     assert run["programme_file"] == f"main.py:xl_idf/programmes/{DEFAULT_PROGRAMME}.toml"
+
+
+@needs_pyodide
+def test_pyodide_is_the_python_of_xlwings_lite(pyodide):
+    assert pyodide["platform"] == "emscripten"
+    assert pyodide["python"].startswith("3.12.")
 
 
 @pytest.mark.parametrize("runtime", RUNTIMES)
