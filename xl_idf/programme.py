@@ -15,6 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -160,26 +161,31 @@ def available_programmes() -> list[str]:
 def load_programme(ref: str | Path = DEFAULT_PROGRAMME) -> Programme:
     """Load a programme by id (a file shipped in `xl_idf/programmes/`) or by path to a TOML file."""
     path = Path(ref)
-    if path.suffix != ".toml":
-        shipped = resources.files("xl_idf") / "programmes" / f"{ref}.toml"
-        if not shipped.is_file():
-            known = ", ".join(available_programmes())
-            raise ProgrammeError(f"programme inconnu « {ref} » (programmes disponibles : {known})")
-        path = Path(str(shipped))
-    return _load_path(path.resolve())
+    return _load(path.resolve() if path.suffix == ".toml" else str(ref))
+
+
+def _shipped(ref: str) -> Traversable:
+    """A shipped programme file, as a package resource rather than a path: the package may be
+    served from memory, as in the single main.py built for xlwings Lite (scripts/build_lite.py)."""
+    file = resources.files("xl_idf") / "programmes" / f"{ref}.toml"
+    if not file.is_file():
+        known = ", ".join(available_programmes())
+        raise ProgrammeError(f"programme inconnu « {ref} » (programmes disponibles : {known})")
+    return file
 
 
 @cache
-def _load_path(path: Path) -> Programme:
+def _load(ref: Path | str) -> Programme:
+    file = ref if isinstance(ref, Path) else _shipped(ref)
     try:
-        with path.open("rb") as handle:
+        with file.open("rb") as handle:
             data = tomllib.load(handle)
     except OSError as exc:
         why = french.os_error(exc)
-        raise ProgrammeError(f"{path} : fichier de programme illisible ({why})") from None
+        raise ProgrammeError(f"{file} : fichier de programme illisible ({why})") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ProgrammeError(f"{path} : TOML invalide ({exc})") from None
-    return _Loader(str(path)).programme(data)
+        raise ProgrammeError(f"{file} : TOML invalide ({exc})") from None
+    return _Loader(str(file)).programme(data)
 
 
 class _Loader:
