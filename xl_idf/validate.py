@@ -1,31 +1,21 @@
 """`xl-idf validate`: whole quarterly workbooks checked, each finding in its cell.
 
-Each file is read in a child process with a time and a memory limit: a hostile or broken file
-can abort python-calamine's native code (SIGABRT on a far cell), which must cost that file,
-not the run.
+Each file is read in a child process with a time and a memory limit (`xl_idf.isolation`).
 Files are then checked against each other: an invoice is paid once, and a company's caps are for
 its whole journey.
 """
 
 from __future__ import annotations
 
-import faulthandler
-import multiprocessing
-import os
-import re
-import signal
-import sys
-import tempfile
-import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
+from functools import partial
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
 
-from xl_idf import french
 from xl_idf.catalogue import finding
 from xl_idf.findings import Finding, Location
+from xl_idf.isolation import run_isolated
 from xl_idf.programme import Programme
 from xl_idf.providers import name_key
 from xl_idf.quarter import assess_quarter
@@ -36,12 +26,6 @@ from xl_idf.values import fold
 
 if TYPE_CHECKING:
     from xl_idf.workbook import WorkbookContent
-
-# Limits for one file's child process: a quarter's workbook needs far less.
-TIMEOUT_SECONDS = 120
-MEMORY_BYTES = 3 * 2**30
-STDERR_KEPT = 4096  # of a dead child's stderr, kept from each end: not a whole Rust backtrace
-POLL_SECONDS = 0.2  # how often running children are checked against the time limit
 
 
 @dataclass(frozen=True)
@@ -181,6 +165,11 @@ def _no_dossier(content: WorkbookContent) -> tuple[Finding, ...]:
     return (finding("F09", Location(Dossier.SHEET), sheet=Dossier.SHEET),)
 
 
+def _failed(path: Path, why: str) -> Checked:
+    """What a file's child process that died, ran out of memory or of time gives (picklable)."""
+    return Checked(unreadable(str(path), why))
+
+
 def unreadable(path: str, reason: str) -> FileReport:
     """The report of a file that could not be read: one F01 finding saying why."""
     return FileReport(
@@ -219,7 +208,13 @@ def validate(
 
     prepare()
 
-    checked = run_isolated(paths, programme, max(1, jobs), strict, progress)
+    checked = run_isolated(
+        paths,
+        partial(check_file, programme=programme, strict=strict),
+        _failed,
+        max(1, jobs),
+        progress,
+    )
     reports = across_files(checked, strict)
     return Report(
         programme_id=programme.id,
@@ -275,163 +270,3 @@ def across_files(checked: Sequence[Checked], strict: bool) -> list[FileReport]:
 def _where(path: str, item: Invoice | Company) -> str:
     """A place in another file, for a message: file, sheet and cell."""
     return f"{Path(path).name}, {item.place.sheet}!{item.place.cell}"
-
-
-def run_isolated(
-    paths: Sequence[Path],
-    programme: Programme,
-    jobs: int,
-    strict: bool,
-    progress: Callable[[int, int], None] | None = None,
-) -> list[Checked]:
-    """Check each file in a child process, `jobs` at a time, in the order of `paths`."""
-    # fork: the child starts with the programme and modules already loaded (Linux only).
-    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-    start_process = cast(Callable[..., multiprocessing.process.BaseProcess], context.Process)  # type: ignore[attr-defined]
-    results: list[Checked | None] = [None] * len(paths)
-    waiting = list(enumerate(paths))
-    running: dict[Connection, _Running] = {}
-    try:
-        _supervise(context, start_process, waiting, running, results, programme, jobs, strict,
-                   progress)  # fmt: skip
-    finally:
-        # Interrupted (Ctrl+C) or failed: no child is left reading files or waiting on a pipe.
-        for connection, item in running.items():
-            item.child.kill()
-            connection.close()
-            item.end()
-    return [r for r in results if r is not None]
-
-
-def _supervise(
-    context: Any,
-    start_process: Callable[..., multiprocessing.process.BaseProcess],
-    waiting: list[tuple[int, Path]],
-    running: dict[Connection, _Running],
-    results: list[Checked | None],
-    programme: Programme,
-    jobs: int,
-    strict: bool,
-    progress: Callable[[int, int], None] | None,
-) -> None:
-    """Start children `jobs` at a time and collect what each sends back, in `results`."""
-    paths = [path for _, path in waiting]
-    done = 0
-    while waiting or running:
-        while waiting and len(running) < jobs:
-            index, path = waiting.pop(0)
-            receive, send = context.Pipe(duplex=False)
-            # The child's stderr goes to a file of its own: a native crash prints its memory
-            # request and a Rust backtrace there, which must not reach the user's terminal.
-            errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by _Running.end)
-            # Only a forked child inherits the file; a spawned one keeps the parent's stderr.
-            capture = errors if context.get_start_method() == "fork" else None
-            child = start_process(target=_child, args=(path, programme, strict, send, capture))
-            child.start()
-            send.close()
-            running[receive] = _Running(index, child, time.monotonic(), errors)
-        for connection in cast(list[Connection], wait(list(running), timeout=POLL_SECONDS)):
-            item = running.pop(connection)
-            try:
-                results[item.index] = connection.recv()
-            except EOFError:
-                reason = _died(item.child, item.stderr())
-                results[item.index] = Checked(unreadable(str(paths[item.index]), reason))
-            connection.close()
-            item.end()
-            done += 1
-            if progress:
-                progress(done, len(paths))
-        now = time.monotonic()
-        for connection, item in list(running.items()):
-            if now - item.started > TIMEOUT_SECONDS:
-                item.child.kill()
-                running.pop(connection)
-                connection.close()
-                item.end()
-                results[item.index] = Checked(unreadable(
-                    str(paths[item.index]),
-                    f"lecture interrompue après {TIMEOUT_SECONDS} s (fichier trop lourd ou piégé)",
-                ))  # fmt: skip
-                done += 1
-                if progress:
-                    progress(done, len(paths))
-
-
-@dataclass(frozen=True)
-class _Running:
-    """A child process at work on the file at `index` of the run, and where its stderr goes."""
-
-    index: int
-    child: multiprocessing.process.BaseProcess
-    started: float
-    errors: IO[bytes]
-
-    def stderr(self) -> str:
-        """What the child wrote to stderr: its start (a native crash's reason, before its
-        backtrace) and its end (a Python exception's last line), if too long for both."""
-        self.child.join()
-        size = self.errors.seek(0, os.SEEK_END)
-        self.errors.seek(0)
-        if size <= 2 * STDERR_KEPT:
-            return self.errors.read().decode("utf-8", errors="replace")
-        start = self.errors.read(STDERR_KEPT)
-        self.errors.seek(size - STDERR_KEPT)
-        return (start + b"\n...\n" + self.errors.read()).decode("utf-8", errors="replace")
-
-    def end(self) -> None:
-        """Wait for the child to be gone and free what it held."""
-        self.child.join()
-        self.child.close()
-        self.errors.close()
-
-
-def _died(child: multiprocessing.process.BaseProcess, stderr: str) -> str:
-    """Why a child process ended without a report, in French, from its exit and last words."""
-    child.join()
-    code = child.exitcode or 0
-    if code < 0:
-        try:
-            name = signal.Signals(-code).name
-        except ValueError:
-            name = f"signal {-code}"
-        # Rust's allocator says how much it asked for before it aborts (512 GiB was seen).
-        asked = re.search(r"memory allocation of (\d+) bytes failed", stderr)
-        if asked:
-            name += f", {french.number(int(asked.group(1)) // 2**30)} Gio de mémoire demandés"
-        return (
-            f"le lecteur de classeurs s'est arrêté net sur ce fichier ({name}) : fichier "
-            "corrompu, trop volumineux ou piégé"
-        )
-    if "Traceback (most recent call last)" in stderr:
-        # An exception nothing caught is a bug of xl-idf, not a fault of the file: say so.
-        last = [line for line in stderr.strip().splitlines() if line.strip()][-1]
-        return f"erreur interne de xl-idf sur ce fichier, à signaler : {last.strip()}"
-    return (
-        f"le lecteur de classeurs s'est arrêté (code {code}) : fichier corrompu, "
-        "trop volumineux ou piégé"
-    )
-
-
-def _child(
-    path: Path, programme: Programme, strict: bool, send: Connection, errors: IO[bytes] | None
-) -> None:
-    """In the child process: limit memory, check the file, send the result back."""
-    if errors is not None:
-        os.dup2(errors.fileno(), 2)  # native code writes to fd 2, Python to sys.stderr: both
-        sys.stderr = open(2, "w", encoding="utf-8", errors="replace", closefd=False)  # noqa: SIM115
-        if faulthandler.is_enabled():  # (pytest's, or -X faulthandler) its dump goes there too
-            faulthandler.enable(sys.stderr)
-    try:
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
-    except (ImportError, ValueError, OSError):
-        pass  # not on this system: the time limit still holds
-    try:
-        result = check_file(path, programme, strict)
-    except MemoryError:
-        result = Checked(unreadable(str(path), "mémoire insuffisante pour lire ce fichier"))
-    send.send(result)
-    send.close()
-    os._exit(0)  # no atexit work inherited from the parent (fork)
