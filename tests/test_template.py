@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 from conftest import MADE_UP
 from workbooks import WORKBOOKS, describe
 from xl_idf.cli import app
+from xl_idf.ooxml import is_percent_format
 from xl_idf.programme import load_programme
 from xl_idf.template import build_template
-from xl_idf.workbook import is_percent_format
 
 TEMPLATE = WORKBOOKS / "modele-dossiers-idf.xlsx"
 

@@ -13,10 +13,11 @@ import pytest
 
 from conftest import codes
 from workbooks import WORKBOOKS, build_script, describe
+from xl_idf.ooxml import is_percent_format, percent_cells
 from xl_idf.quarter import assess_quarter
 from xl_idf.records import Dossier, ExpenseLine, LegalForm, Payment, PaymentType
 from xl_idf.template import append_rows, build_template
-from xl_idf.workbook import WorkbookUnreadable, _percent_cells, is_percent_format, read_workbook
+from xl_idf.workbook import WorkbookUnreadable, read_workbook
 
 D = Decimal
 SAMPLE = WORKBOOKS / "exemple-trimestre-2022T4.xlsx"
@@ -243,7 +244,7 @@ def _rewritten(source: Path, target: Path, part: str, change) -> Path:
 def test_percent_cells_of_a_column(programme, tmp_path, part, change, cells):
     source = with_share(programme, tmp_path, 0.6, "0%")
     changed = _rewritten(source, tmp_path / "changed.xlsx", part, change)
-    assert _percent_cells(changed, "Dossiers", "H") == cells
+    assert percent_cells(changed, "Dossiers", "H") == cells
 
 
 def _style_of_h2(data: bytes) -> bytes:
@@ -260,7 +261,7 @@ def _text_cell(data: bytes, text: bytes) -> bytes:
 def test_percent_cells_of_a_file_that_is_no_workbook(tmp_path):
     path = tmp_path / "texte.xlsx"
     path.write_bytes(b"ceci n'est pas un classeur")
-    assert _percent_cells(path, "Dossiers", "H") == frozenset()
+    assert percent_cells(path, "Dossiers", "H") == frozenset()
 
 
 @pytest.mark.parametrize(
