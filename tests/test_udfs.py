@@ -1053,7 +1053,8 @@ PURE_CORE = {"xl_idf", "xl_idf.catalogue", "xl_idf.de_minimis", "xl_idf.dossier"
              "xl_idf.eligibility", "xl_idf.errors", "xl_idf.expenses", "xl_idf.findings",
              "xl_idf.french", "xl_idf.money", "xl_idf.payments", "xl_idf.programme",
              "xl_idf.providers", "xl_idf.records", "xl_idf.subsidy", "xl_idf.values",
-             "xl_idf.excel", "xl_idf.excel_arguments", "xl_idf.excel_functions"}  # fmt: skip
+             "xl_idf.excel", "xl_idf.excel_arguments", "xl_idf.excel_functions",
+             "xl_idf.catalogue_format", "xl_idf.catalogue_money", "xl_idf.ooxml"}  # fmt: skip
 
 
 def test_the_module_imports_only_xlwings_the_pure_core_and_the_standard_library():

@@ -6,7 +6,8 @@ described once in `xl_idf.catalogue`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import string
+from dataclasses import KW_ONLY, dataclass, replace
 from enum import StrEnum
 
 
@@ -49,3 +50,23 @@ class Finding:
     def in_file(self, file: str) -> Finding:
         """The same finding, placed in a workbook file."""
         return replace(self, file=file)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One code of the catalogue."""
+
+    code: str
+    severity: Severity
+    title: str
+    citation: str
+    message: str
+    _: KW_ONLY
+    parameters: tuple[str, ...] = ()  # the programme parameters the rule reads
+    blocking: bool = False  # an error of this code leaves the dossier without subsidy
+    cuts: bool = False  # the code cuts an amount of the subsidy, or sets a part of it to 0
+
+    @property
+    def fields(self) -> set[str]:
+        """The names the message template needs."""
+        return {name for _, name, _, _ in string.Formatter().parse(self.message) if name}
