@@ -33,7 +33,7 @@ from xl_idf.findings import Finding, Severity
 from xl_idf.money import CENT
 from xl_idf.printing import HEADER_BOX, fit_rows, font, needed_width, set_up_printing
 from xl_idf.report import DossierSummary, FileReport, FileStatus, Report
-from xl_idf.template import EUROS
+from xl_idf.template_columns import EUROS
 
 CONTROLS, SUMMARY = "Contrôles", "Synthèse"
 # The custom document property an annotated copy carries: its source's file name (SPEC 4.3).
