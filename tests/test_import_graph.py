@@ -16,10 +16,10 @@ import pytest
 PACKAGE = Path(__file__).parents[1] / "xl_idf"
 # The rules core, and the Excel functions computed on it.
 PURE = {
-    "catalogue", "catalogue_format", "catalogue_money", "de_minimis", "dossier", "eligibility",
-    "errors", "excel", "excel_arguments", "excel_functions", "expenses", "findings", "french",
-    "money", "ooxml", "payments", "programme", "providers", "quarter", "records", "subsidy",
-    "values",
+    "catalogue", "catalogue_format", "catalogue_money", "cell_numbers", "de_minimis",
+    "dossier", "eligibility", "errors", "excel", "excel_arguments", "excel_functions",
+    "expenses", "findings", "french", "money", "ooxml", "payments", "programme", "providers",
+    "quarter", "records", "subsidy", "values",
 }  # fmt: skip
 ALLOWED_OUTSIDE = {"stdnum"}
 

@@ -17,6 +17,14 @@ from functools import lru_cache, wraps
 from typing import Generic, TypeVar
 
 from xl_idf import french
+from xl_idf.cell_numbers import (
+    EXCEL_LIMIT,
+    as_number,
+    french_number,
+    number_in,
+    plain,
+    shown_value,
+)
 from xl_idf.errors import ValueRejected
 from xl_idf.money import cents_down
 
@@ -37,17 +45,11 @@ _EXCEL_ERRORS = frozenset(
     ]
 )
 # Excel keeps 15 significant digits: a larger number has already lost some.
-EXCEL_DIGITS = 15
-_EXCEL_LIMIT = Decimal(10) ** EXCEL_DIGITS
 _SPACES = " \u00a0\u202f"
 _FOLD_AS_SPACE = str.maketrans(dict.fromkeys("-_.'’\u2010\u2011", " "))
 _ONE_SPACE = str.maketrans(dict.fromkeys(_SPACES, " "))
 _NO_SPACES = str.maketrans("", "", _SPACES)
 
-_NUMBER_TEXT = re.compile(r"(?P<sign>[-+]?)(?P<body>[0-9](?:[0-9.,\u0020\u00a0\u202f]*[0-9])?)")
-_GROUPED = {sep: re.compile(rf"[0-9]{{1,3}}(?:{re.escape(sep)}[0-9]{{3}})+") for sep in " .,"}
-_THOUSANDS_LEAD = re.compile(r"[1-9][0-9]{0,2}")
-_DIGITS = re.compile(r"[0-9]")
 _EURO_UNIT = re.compile(r"(?P<number>.*?)\s*(?:€|EUR|euros?)?(?:\s*HT)?", re.IGNORECASE | re.DOTALL)
 _PERCENT_UNIT = re.compile(r"(?P<number>.*?)\s*%?", re.DOTALL)
 
@@ -135,21 +137,22 @@ def read_text(raw: object) -> Reading[str]:
     if isinstance(raw, date):
         text = french.day(raw)
         return Reading(text, f"date saisie dans une cellule de texte, lue « {text} »")
-    value = _as_number(raw)
+    value = as_number(raw)
     if value is None:
-        raise ValueRejected(f"texte attendu, trouvé « {_shown(raw)} »")
-    return Reading(_plain(value))
+        raise ValueRejected(f"texte attendu, trouvé « {shown_value(raw)} »")
+    return Reading(plain(value))
 
 
 @_edge
 def read_amount(raw: object) -> Reading[Decimal]:
     """An amount in euros, to the cent: 1234.5, « 1 234,50 € », « 6 000,00 € HT »."""
-    value = _number(raw, "montant", "1234,50 ou 1 234,50 €", _EURO_UNIT)
+    value = number_in(raw, "montant", "1234,50 ou 1 234,50 €", _EURO_UNIT)
     amount = cents_down(value)
     notes = [_text_note(raw, "montant", french.eur(amount))]
     if amount != value:
         notes.append(
-            f"montant {_fr(value)}\u00a0€ arrondi au centime inférieur, lu {french.eur(amount)}"
+            f"montant {french_number(value)}\u00a0€ arrondi au centime inférieur, "
+            f"lu {french.eur(amount)}"
         )
     return Reading(amount, _joined(notes))
 
@@ -157,26 +160,26 @@ def read_amount(raw: object) -> Reading[Decimal]:
 @_edge
 def read_decimal(raw: object) -> Reading[Decimal]:
     """A plain number, such as a count of days: 12.5, « 12,5 »."""
-    value = _number(raw, "nombre", "12,5")
-    return Reading(value, _text_note(raw, "nombre", _fr(value)))
+    value = number_in(raw, "nombre", "12,5")
+    return Reading(value, _text_note(raw, "nombre", french_number(value)))
 
 
 @_edge
 def read_percent(raw: object) -> Reading[Decimal]:
     """Percent points from 0 to 100 in a cell without a percentage format: 55, « 55,5 % »."""
-    value = _number(raw, "pourcentage", "55 ou 55 %", _PERCENT_UNIT)
+    value = number_in(raw, "pourcentage", "55 ou 55 %", _PERCENT_UNIT)
     if not 0 <= value <= 100:
-        raise ValueRejected(f"pourcentage hors limites « {_shown(raw)} » : attendu de 0 à 100")
+        raise ValueRejected(f"pourcentage hors limites « {shown_value(raw)} » : attendu de 0 à 100")
     # 0.6 may be 0.6 % or 60 % formatted away (a percentage cell stores 60 % as 0.6): nothing
     # says which, and reading 0.6 % would make an association ineligible (E02). A « % » typed
     # with the number says what it is.
     if 0 < value < 1 and not (isinstance(raw, str) and "%" in raw):
-        shown, points = _fr(value), _fr(_tidy(value * 100))
+        shown, points = french_number(value), french_number(_tidy(value * 100))
         raise ValueRejected(
-            f"pourcentage ambigu « {_shown(raw)} » : {shown}\u00a0% ou {points}\u00a0% ? "
+            f"pourcentage ambigu « {shown_value(raw)} » : {shown}\u00a0% ou {points}\u00a0% ? "
             f"Saisir {points} pour {points}\u00a0% (ou « {shown}\u00a0% » pour {shown}\u00a0%)"
         )
-    return Reading(value, _text_note(raw, "pourcentage", f"{_fr(value)}\u00a0%"))
+    return Reading(value, _text_note(raw, "pourcentage", f"{french_number(value)}\u00a0%"))
 
 
 @_edge
@@ -185,16 +188,16 @@ def read_percent_formatted(raw: object) -> Reading[Decimal]:
     if isinstance(raw, str):
         # Text shows as typed, whatever the cell's format: « 60 % » is 60, « 0,6 % » is 0.6.
         return read_percent(raw)
-    fraction = _number(raw, "pourcentage", "60 %")
+    fraction = number_in(raw, "pourcentage", "60 %")
     points = _tidy(fraction * 100)
-    shown = f"{_fr(points)}\u00a0%"
+    shown = f"{french_number(points)}\u00a0%"
     if not 0 <= points <= 100:
         raise ValueRejected(
             f"pourcentage hors limites « {shown} » (cellule au format pourcentage) : "
             "attendu de 0\u00a0% à 100\u00a0%"
         )
     note = (
-        f"valeur {_fr(fraction)} d'une cellule au format pourcentage (affichée {shown}), "
+        f"valeur {french_number(fraction)} d'une cellule au format pourcentage (affichée {shown}), "
         f"lue {shown}"
     )
     return Reading(points, None if points == fraction else note)
@@ -203,9 +206,9 @@ def read_percent_formatted(raw: object) -> Reading[Decimal]:
 @_edge
 def read_int(raw: object) -> Reading[int]:
     """A whole number: 45, 45.0, « 1 250 »."""
-    value = _number(raw, "nombre entier", "45 ou 1 250")
+    value = number_in(raw, "nombre entier", "45 ou 1 250")
     if value != value.to_integral_value():
-        raise ValueRejected(f"nombre entier attendu, trouvé « {_shown(raw)} »")
+        raise ValueRejected(f"nombre entier attendu, trouvé « {shown_value(raw)} »")
     return Reading(int(value), _text_note(raw, "nombre entier", str(int(value))))
 
 
@@ -218,11 +221,11 @@ def read_date(raw: object) -> Reading[date]:
         return Reading(raw)
     if isinstance(raw, str):
         return _date_from_text(raw.strip())
-    serial = _as_number(raw)
+    serial = as_number(raw)
     if serial is None:
-        raise ValueRejected(f"date illisible « {_shown(raw)} » : format attendu jj/mm/aaaa")
-    day = _from_serial(serial, _shown(raw))
-    return Reading(day, f"date saisie comme nombre {_shown(raw)}, lue {french.day(day)}")
+        raise ValueRejected(f"date illisible « {shown_value(raw)} » : format attendu jj/mm/aaaa")
+    day = _from_serial(serial, shown_value(raw))
+    return Reading(day, f"date saisie comme nombre {shown_value(raw)}, lue {french.day(day)}")
 
 
 @_edge
@@ -235,13 +238,15 @@ def read_bool(raw: object) -> Reading[bool]:
             return Reading(raw.strip() == "Oui")
         key = fold(raw)
     else:
-        number = _as_number(raw)
+        number = as_number(raw)
         key = str(int(number)) if number is not None and number in (0, 1) else ""
     if key in _TRUE or key in _FALSE:
         value = key in _TRUE
-        return Reading(value, f"oui/non saisi « {_shown(raw)} », lu {'Oui' if value else 'Non'}")
+        return Reading(
+            value, f"oui/non saisi « {shown_value(raw)} », lu {'Oui' if value else 'Non'}"
+        )
     raise ValueRejected(
-        f"oui/non illisible « {_shown(raw)} » : attendu Oui ou Non "
+        f"oui/non illisible « {shown_value(raw)} » : attendu Oui ou Non "
         "(acceptés aussi : O/N, Vrai/Faux, TRUE/FALSE, 1/0)"
     )
 
@@ -253,11 +258,14 @@ def read_department(raw: object) -> Reading[str]:
     code = code.zfill(2) if len(code) == 1 else code
     if code not in DEPARTMENTS:
         raise ValueRejected(
-            f"département inconnu « {_shown(raw)} » : "
+            f"département inconnu « {shown_value(raw)} » : "
             "attendu un code de 01 à 95 (Corse : 2A ou 2B) ou de 971 à 976"
         )
     return Reading(
-        code, None if code == _shown(raw) else f"département saisi « {_shown(raw)} », lu {code}"
+        code,
+        None
+        if code == shown_value(raw)
+        else f"département saisi « {shown_value(raw)} », lu {code}",
     )
 
 
@@ -268,9 +276,12 @@ def read_postal_code(raw: object) -> Reading[str]:
     # Every French postal code starts 01 to 98: Excel can only have dropped one zero.
     code = code.zfill(5) if len(code) == 4 else code
     if not _POSTAL_CODE.fullmatch(code):
-        raise ValueRejected(f"code postal illisible « {_shown(raw)} » : 5 chiffres attendus")
+        raise ValueRejected(f"code postal illisible « {shown_value(raw)} » : 5 chiffres attendus")
     return Reading(
-        code, None if code == _shown(raw) else f"code postal saisi « {_shown(raw)} », lu {code}"
+        code,
+        None
+        if code == shown_value(raw)
+        else f"code postal saisi « {shown_value(raw)} », lu {code}",
     )
 
 
@@ -281,18 +292,18 @@ def read_siret(raw: object) -> Reading[str]:
         text = raw.strip()
         digits = _SIRET_SEPARATORS.sub("", text) if _SIRET_WRITTEN.fullmatch(text) else text
         return Reading(digits if len(digits) <= 14 else text)
-    number = _as_number(raw)
-    if number is not None and number >= _EXCEL_LIMIT:
+    number = as_number(raw)
+    if number is not None and number >= EXCEL_LIMIT:
         raise ValueRejected(
-            f"SIRET saisi comme nombre trop long « {_shown(raw)} » : Excel ne garde que "
+            f"SIRET saisi comme nombre trop long « {shown_value(raw)} » : Excel ne garde que "
             "15 chiffres et des chiffres ont pu être perdus ; saisir le SIRET en texte"
         )
     if number is None or number < 0 or number != number.to_integral_value():
-        raise ValueRejected(f"SIRET illisible « {_shown(raw)} » : 14 chiffres attendus")
+        raise ValueRejected(f"SIRET illisible « {shown_value(raw)} » : 14 chiffres attendus")
     digits = str(int(number)).zfill(14)
     return Reading(
         digits,
-        f"SIRET saisi comme nombre « {_shown(raw)} », lu {digits} "
+        f"SIRET saisi comme nombre « {shown_value(raw)} », lu {digits} "
         "(le saisir en texte pour garder les zéros de tête)",
     )
 
@@ -311,71 +322,6 @@ def read_choice(raw: object, choices: Sequence[str]) -> Reading[str]:
 def _find(text: str, names: Sequence[str]) -> str | None:
     key = fold(text)
     return next((name for name in names if fold(name) == key), None)
-
-
-def excel_decimal(number: float) -> Decimal:
-    """A float from a cell as the decimal Excel holds: rounded to its 15 significant digits."""
-    # A formula's result such as 5816.749999999999 is stored with binary noise in its 16th and
-    # 17th digits, which Excel never shows (5 816,75) and LibreOffice does not write (5816.75):
-    # the same cell must read the same whichever program saved the file. float() first: a float
-    # subclass (numpy's float64) formats differently.
-    return Decimal(format(float(number), f".{EXCEL_DIGITS}g"))
-
-
-def _as_number(raw: object) -> Decimal | None:
-    """The value of a number cell at Excel's precision; None if it holds no number."""
-    # bool is an int, but TRUE in a number cell is a mistake, not 1.
-    if isinstance(raw, bool) or not isinstance(raw, int | float | Decimal):
-        return None
-    # An int or a Decimal (Office.js, openpyxl, the tests) is already exact.
-    value = excel_decimal(raw) if isinstance(raw, float) else Decimal(raw)
-    if not value.is_finite():
-        raise ValueRejected(f"nombre invalide « {_shown(raw)} »")
-    return value
-
-
-def _number(raw: object, noun: str, example: str, unit: re.Pattern[str] | None = None) -> Decimal:
-    """The number a cell holds, as a number or as text followed by `unit`; else ValueRejected."""
-    if isinstance(raw, str):
-        text = raw.strip()
-        written = unit.fullmatch(text) if unit else None
-        value = _parse_number(written["number"] if written else text, _shown(raw))
-    else:
-        value = _as_number(raw)
-    if value is None:
-        raise ValueRejected(f"{noun} illisible « {_shown(raw)} » : écrire par exemple {example}")
-    if abs(value) >= _EXCEL_LIMIT:
-        raise ValueRejected(f"{noun} trop grand « {_shown(raw)} » : Excel ne garde que 15 chiffres")
-    return value
-
-
-def _parse_number(text: str, shown: str) -> Decimal | None:
-    """The number written in `text`, French or English style; None if it is not one."""
-    match = _NUMBER_TEXT.fullmatch(text)
-    if match is None:
-        return None
-    sign, body = match["sign"], match["body"].translate(_ONE_SPACE)
-    marks = _DIGITS.sub("", body)
-    # The last separator marks the decimals, unless it is a space or it repeats (1.200.000).
-    last = marks[-1:]
-    decimal = last if last in (".", ",") and marks.count(last) == 1 else ""
-    whole, frac = body.rsplit(decimal, 1) if decimal else (body, "")
-    thousands = set(marks) - {decimal}
-    if len(thousands) > 1:
-        return None
-    if thousands:
-        separator = thousands.pop()
-        if not _GROUPED[separator].fullmatch(whole):
-            return None
-        whole = whole.replace(separator, "")
-    elif len(frac) == 3 and _THOUSANDS_LEAD.fullmatch(whole):
-        small = _fr(Decimal(f"{sign}{whole}.{frac}").normalize())
-        large = f"{sign}{whole}{frac}"
-        raise ValueRejected(
-            f"nombre ambigu « {shown} » : {large} ou {small} ? Écrire {large} "
-            f"ou {sign}{whole} {frac},00 pour le premier, {small} pour le second"
-        )
-    return Decimal(f"{sign}{whole}.{frac}" if frac else f"{sign}{whole}")
 
 
 def _date_from_text(text: str) -> Reading[date]:
@@ -412,8 +358,8 @@ def _code_digits(raw: object) -> str:
     """The code a cell spells: its stripped text, or the digits of a whole number; else ''."""
     if isinstance(raw, str):
         return raw.strip()
-    number = _as_number(raw)
-    return _plain(number) if number is not None and number >= 0 else ""
+    number = as_number(raw)
+    return plain(number) if number is not None and number >= 0 else ""
 
 
 def _text_note(raw: object, noun: str, read_as: str) -> str | None:
@@ -429,27 +375,3 @@ def _joined(notes: list[str | None]) -> str | None:
 def _tidy(value: Decimal) -> Decimal:
     """A computed number without trailing zeros or exponent: 60.0 is 60, 55.50 is 55.5."""
     return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
-
-
-def _plain(value: Decimal) -> str:
-    """A number's digits without exponent, and without a '.0' when it is whole."""
-    return str(int(value)) if value == value.to_integral_value() else format(value, "f")
-
-
-def _fr(value: Decimal) -> str:
-    """A number as every message writes it: French separators (`french.number`)."""
-    return french.number(value)
-
-
-def _shown(raw: object) -> str:
-    """How a message quotes the raw value: as the user sees it in French Excel."""
-    if isinstance(raw, str):
-        return raw.strip()
-    if isinstance(raw, bool):
-        return "VRAI" if raw else "FAUX"
-    if isinstance(raw, date):
-        return french.day(raw)
-    if isinstance(raw, int | float | Decimal):
-        value = excel_decimal(raw) if isinstance(raw, float) else Decimal(raw)
-        return _plain(value).replace(".", ",") if value.is_finite() else str(raw)
-    return str(raw)
