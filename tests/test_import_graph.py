@@ -7,11 +7,12 @@ need them. The graph is read from the source, imports inside functions included.
 
 from __future__ import annotations
 
-import ast
 import sys
 from pathlib import Path
 
 import pytest
+
+from workbooks import build_script
 
 PACKAGE = Path(__file__).parents[1] / "xl_idf"
 # The rules core, and the Excel functions computed on it.
@@ -25,18 +26,8 @@ ALLOWED_OUTSIDE = {"stdnum"}
 
 
 def imports_of(path: Path) -> set[str]:
-    """Every module `path` imports, at its top or inside a function."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    found = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
-             for alias in node.names}  # fmt: skip
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            # `from xl_idf import workbook` imports the module xl_idf.workbook.
-            if node.module == "xl_idf":
-                found |= {f"xl_idf.{alias.name}" for alias in node.names}
-            else:
-                found.add(node.module)
-    return found
+    """Every module `path` imports, at its top or inside a function (the Lite build's reader)."""
+    return set(build_script("build_lite").imported_modules(path.read_text(encoding="utf-8")))
 
 
 def test_every_pure_module_exists() -> None:
