@@ -114,41 +114,17 @@ def _eligibility(
     return rows(args, assess)
 
 
-def IDF_ELIGIBLE(
-    forme: Any,
-    activite_industrielle: Any,
-    agrement: Any,
-    part_recettes: Any,
-    effectif: Any,
-    duree_bilan_mois: Any,
-    departement: Any,
-    en_difficulte: Any,
-    a_jour: Any,
-    date_depot: Any,
-    prestataire: Any,
-) -> list[list[Any]]:
-    """VRAI si le dossier remplit les critères d'éligibilité du programme, FAUX sinon."""
-    raws = [forme, activite_industrielle, agrement, part_recettes, effectif, duree_bilan_mois,
-            departement, en_difficulte, a_jour, date_depot, prestataire]  # fmt: skip
+def IDF_ELIGIBLE(*raws: Any) -> list[list[Any]]:
+    """VRAI si le dossier remplit les critères d'éligibilité du programme, FAUX sinon.
+
+    The eleven arguments of SPEC 4.2, in order (`ELIGIBILITY_CELLS`); xlwings sees their names
+    in `udfs/idf_udfs.py`.
+    """
     return _eligibility(raws, lambda result: result.status is Eligibility.ELIGIBLE)
 
 
-def IDF_MOTIFS(
-    forme: Any,
-    activite_industrielle: Any,
-    agrement: Any,
-    part_recettes: Any,
-    effectif: Any,
-    duree_bilan_mois: Any,
-    departement: Any,
-    en_difficulte: Any,
-    a_jour: Any,
-    date_depot: Any,
-    prestataire: Any,
-) -> list[list[Any]]:
+def IDF_MOTIFS(*raws: Any) -> list[list[Any]]:
     """Les motifs de non-éligibilité du dossier, séparés par « ; » (vide s'il est éligible)."""
-    raws = [forme, activite_industrielle, agrement, part_recettes, effectif, duree_bilan_mois,
-            departement, en_difficulte, a_jour, date_depot, prestataire]  # fmt: skip
     return _eligibility(raws, lambda result: text(" ; ".join(result.reasons)))
 
 

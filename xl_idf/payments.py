@@ -176,10 +176,14 @@ class Recorded:
     """The payments already recorded for a dossier (sheet Versements), per type."""
 
     phase1: Decimal
-    phase1_count: int
     advance_phase2: Decimal | None
     balance_phase2: Decimal
     counts: Mapping[PaymentType, int] = field(default_factory=dict)
+
+    @property
+    def phase1_count(self) -> int:
+        """How many phase 1 payments were recorded (SPEC: one)."""
+        return self.counts.get(PaymentType.PHASE1, 0)
 
     @property
     def phase2(self) -> Decimal:
@@ -203,7 +207,6 @@ def recorded_payments(payments: Iterable[Payment]) -> Recorded:
         counts[payment.type] += 1
     return Recorded(
         phase1=sums[PaymentType.PHASE1],
-        phase1_count=counts[PaymentType.PHASE1],
         advance_phase2=sums[PaymentType.ADVANCE_PHASE2]
         if counts[PaymentType.ADVANCE_PHASE2]
         else None,

@@ -58,12 +58,13 @@ def assess_quarter(
     lines_of = _link(lines, owners, rows, found, dossiers_sheet)
     payments_of = _link(payments, owners, rows, found, dossiers_sheet)
 
+    # Each dossier judged with the parameters in force on its filing date, found once.
+    params_of = {id(d): parameters_for(d, programme) for d in dossier_list}
     # Lines are assessed dossier by dossier, then X07 runs over the whole sheet in row order.
     assessed: dict[int, LineResult] = {}
     for key, owned in lines_of.items():
         owner = owners[key]
-        params = parameters_for(owner, programme)
-        for result in assess_lines(owner, owned, params):
+        for result in assess_lines(owner, owned, params_of[id(owner)]):
             assessed[id(result.line)] = result
     held: dict[tuple[str, str], LineResult] = {}
     by_dossier: dict[str, list[LineResult]] = {}
@@ -72,7 +73,7 @@ def assess_quarter(
         key=lambda item: item[1].row or 0,
     )
     for key, line in ordered:
-        params = parameters_for(owners[key], programme)
+        params = params_of[id(owners[key])]
         (result,) = mark_duplicates([assessed[id(line)]], params, held)
         by_dossier.setdefault(key, []).append(result)
 
@@ -85,7 +86,7 @@ def assess_quarter(
                 dossier,
                 by_dossier.get(number, []) if own else [],
                 payments_of.get(number, []) if own else [],
-                parameters_for(dossier, programme),
+                params_of[id(dossier)],
                 duplicated=duplicated.get(id(dossier), ()),
             )
         )

@@ -141,7 +141,7 @@ def check_file(path: Path, programme: Programme, strict: bool = False) -> Checke
         )
         for f in check_structure(records, kind)
     ]
-    dossiers_sheet = not any(f.code == "F02" and f.sheet == Dossier.SHEET for f in content.findings)
+    dossiers_sheet = not _sheet_missing(content, Dossier.SHEET)
     result = assess_quarter(
         content.dossiers, content.lines, content.payments, programme, dossiers_sheet
     )
@@ -157,10 +157,14 @@ def check_file(path: Path, programme: Programme, strict: bool = False) -> Checke
     return Checked(report, _invoices(counted), _companies(content.dossiers))
 
 
+def _sheet_missing(content: WorkbookContent, sheet: str) -> bool:
+    """Whether the reader found no sheet `sheet` in the workbook (its F02)."""
+    return any(f.code == "F02" and f.sheet == sheet for f in content.findings)
+
+
 def _no_dossier(content: WorkbookContent) -> tuple[Finding, ...]:
     """F09: a workbook whose sheet Dossiers is there but holds no dossier (SPEC 3)."""
-    sheet_missing = any(f.code == "F02" and f.sheet == Dossier.SHEET for f in content.findings)
-    if content.dossiers or sheet_missing:
+    if content.dossiers or _sheet_missing(content, Dossier.SHEET):
         return ()
     return (finding("F09", Location(Dossier.SHEET), sheet=Dossier.SHEET),)
 
