@@ -33,6 +33,8 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xl_idf import french
+from xl_idf.columns import DATE, EUROS, GENERAL
+from xl_idf.decisions import AWARDED_PHASE1, AWARDED_PHASE2, JUSTIFIED
 from xl_idf.eligibility import Category
 from xl_idf.money import share
 from xl_idf.printing import HEADER_BOX, fit_rows, font, row_height, set_up_printing
@@ -62,8 +64,8 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 CENTRE = Alignment(horizontal="center", vertical="top")
 NAME = Alignment(horizontal="left", vertical="top", wrap_text=True, indent=1)
 FUNCTION_RULE = Border(top=Side(style="thin", color="BFBFBF"))
-EUROS = '#,##0.00" €"'
-DAY = "DD/MM/YYYY"
+# The template's own formats (one euro format, one date format, for every workbook).
+DAY = DATE
 UNIT_FORMATS = {"EUR": EUROS, "date": DAY, "percent": "0%"}  # a rate comes back as a fraction
 
 
@@ -150,17 +152,18 @@ LINE_FIELDS = [
     "departement_prestation", "date_acquittement",
 ]  # fmt: skip
 PAYMENT_FIELDS = ["dossier", "type", "date_versement", "montant"]
-# Short codes and counts, centred so that a number and the code beside it do not run together.
-CENTRED = {
-    "activite_industrielle", "agrement_ess", "part_recettes_production", "effectif",
-    "duree_premier_bilan", "departement", "en_difficulte", "a_jour_fiscal_social",
-    "attestation_minimis", "jours_p1", "jours_p2", "phase", "jours", "departement_prestation",
-}  # fmt: skip
-FORMATS = {
-    "date_depot": DAY, "fonds_propres": EUROS, "aides_minimis_3_ans": EUROS,
-    "montant_p1": EUROS, "montant_p2": EUROS, "date_prestation": DAY, "montant_ht": EUROS,
-    "date_acquittement": DAY, "date_versement": DAY, "montant": EUROS,
-}  # fmt: skip
+# Each input column as the template describes it: its format, and its alignment (short codes
+# and counts centred, so that a number and the code beside it do not run together; a provider's
+# name set off from the date before it).
+INPUTS = {
+    **{name: Dossier.columns()[name] for name in DOSSIER_FIELDS},
+    **{name: ExpenseLine.columns()[name] for name in LINE_FIELDS},
+    **{name: Payment.columns()[name] for name in PAYMENT_FIELDS},
+}
+CENTRED = {name for name, spec in INPUTS.items() if spec.align == "centre"}
+INDENTED = {name for name, spec in INPUTS.items() if spec.align == "indent"}
+FORMATS = {name: spec.number_format for name, spec in INPUTS.items()
+           if spec.number_format != GENERAL}  # fmt: skip
 
 
 def example_dossiers(p: Parameters) -> list[list[Any]]:
@@ -343,6 +346,8 @@ def fill_calculs(sheet: Worksheet, udfs: ModuleType, programme: Programme, p: Pa
     quoted = ("jours_p1", "montant_p1", "jours_p2", "montant_p2", "fonds_propres")
     quote = ", ".join(i(Dossier.header(f)) for f in quoted)
     prefix = udfs.ERROR.strip()  # a function's answer: a value is missing or unreadable
+    terms = {"counted": counted, "de_minimis_ok": f'{minimis}="OK"',
+             "sme": f'{category}="{Category.PME}"'}  # fmt: skip
     write_results(sheet, subsidy, "Éligibilité et subvention (calculées)", {
         "N° dossier": f"={i('N° dossier')}",
         "Catégorie": f"=IDF_CATEGORIE({i('Effectif')})",
@@ -358,13 +363,13 @@ def fill_calculs(sheet: Worksheet, udfs: ModuleType, programme: Programme, p: Pa
             f"=(({b('Éligible')}=TRUE)*ISNUMBER({b('Subvention devis totale (€)')})"
             f'*(LEFT({minimis},{len(prefix)})<>"{prefix}"))=1'
         ),
-        # The part under de minimis that S06/S07 refuse: an SME's phase 1, an ETI's two phases.
+        # The part under de minimis that S06/S07 refuse: an SME's phase 1, an ETI's two phases,
+        # as the core decides it (xl_idf.decisions), written as formulas.
         "Subvention accordée phase 1 (€)": (
-            f'=IF({counted}*({minimis}="OK"), {b("Subvention devis phase 1 (€)")}, 0)'
+            f"=IF({AWARDED_PHASE1.formula(terms)}, {b('Subvention devis phase 1 (€)')}, 0)"
         ),
         "Subvention accordée phase 2 (€)": (
-            f'=IF({counted}*(({minimis}="OK")+({category}="{Category.PME}")), '
-            f'{b("Subvention devis phase 2 (€)")}, 0)'
+            f"=IF({AWARDED_PHASE2.formula(terms)}, {b('Subvention devis phase 2 (€)')}, 0)"
         ),
         "Subvention accordée totale (€)": (
             f"={b('Subvention accordée phase 1 (€)')}+{b('Subvention accordée phase 2 (€)')}"
@@ -501,7 +506,8 @@ def justified(line: Callable[..., str], dossiers: str, phase: int | None) -> str
     """SUMIFS over the paid, non-excluded invoices of each dossier: amounts of a phase, or days."""
     paid_on = line("Date d'acquittement", fixed=True)
     eligible = line("Dépense éligible (€)", fixed=True)
-    paid = f'{paid_on}, "<>", {eligible}, ">0"'
+    # The core's definition (xl_idf.decisions): paid, and counted (its eligible amount above 0).
+    paid = JUSTIFIED.criteria({"paid": (paid_on, '"<>"'), "counts": (eligible, '">0"')})
     numbers = line("N° dossier", fixed=True)
     if phase is None:
         return f"=SUMIFS({line('Jours', fixed=True)}, {numbers}, {dossiers}, {paid})"
@@ -526,7 +532,7 @@ def write_inputs(
                 cell.number_format = FORMATS[name]
             if name in CENTRED:
                 cell.alignment = CENTRE
-            elif name == "prestataire":
+            elif name in INDENTED:
                 # A long name on two lines, not cut by the next column; set off from the date.
                 cell.alignment = NAME
 

@@ -17,7 +17,8 @@ from workbooks import build_script
 PACKAGE = Path(__file__).parents[1] / "xl_idf"
 # The rules core, and the Excel functions computed on it.
 PURE = {
-    "catalogue", "catalogue_format", "catalogue_money", "cell_numbers", "de_minimis",
+    "catalogue", "catalogue_format", "catalogue_money", "cell_numbers", "columns", "decisions",
+    "de_minimis",
     "dossier", "eligibility", "errors", "excel", "excel_arguments", "excel_functions",
     "expenses", "findings", "french", "money", "ooxml", "payments", "programme", "providers",
     "quarter", "records", "subsidy", "values",

@@ -28,6 +28,7 @@ import xl_idf.excel
 from conftest import MADE_UP, needs_libreoffice
 from udfs import idf_udfs as udfs
 from workbooks import build_script, layout, page_setup
+from xl_idf.decisions import AWARDED_PHASE1, AWARDED_PHASE2, JUSTIFIED
 from xl_idf.payments import Instalments
 from xl_idf.programme import Programme, load_programme
 from xl_idf.quarter import assess_quarter
@@ -1055,7 +1056,7 @@ PURE_CORE = {"xl_idf", "xl_idf.catalogue", "xl_idf.de_minimis", "xl_idf.dossier"
              "xl_idf.providers", "xl_idf.records", "xl_idf.subsidy", "xl_idf.values",
              "xl_idf.excel", "xl_idf.excel_arguments", "xl_idf.excel_functions",
              "xl_idf.catalogue_format", "xl_idf.catalogue_money", "xl_idf.ooxml",
-             "xl_idf.cell_numbers"}  # fmt: skip
+             "xl_idf.cell_numbers", "xl_idf.columns", "xl_idf.decisions"}  # fmt: skip
 
 
 def test_the_module_imports_only_xlwings_the_pure_core_and_the_standard_library():
@@ -1133,9 +1134,10 @@ def awarded(is_counted: bool, category: Any, minimis: Any, quote: list[Any]) -> 
     « Éligible et complet », B IDF_CATEGORIE, D and E the quote. SPEC 3: the part under de
     minimis is an SME's phase 1 (its phase 2 falls under SA.40453) and both phases of an ETI.
     """
-    ok = minimis == "OK"
-    phase1 = quote[0] if is_counted and ok else 0.0
-    phase2 = quote[1] if is_counted and (ok or category == "PME") else 0.0
+    # The core's one definition, evaluated on what the sheet's cells hold.
+    facts = {"counted": is_counted, "de_minimis_ok": minimis == "OK", "sme": category == "PME"}
+    phase1 = quote[0] if AWARDED_PHASE1.holds(facts) else 0.0
+    phase2 = quote[1] if AWARDED_PHASE2.holds(facts) else 0.0
     return [phase1, phase2, phase1 + phase2]
 
 
@@ -1205,11 +1207,11 @@ def calculs(sample: dict[str, Any]) -> dict[str, list[Any]]:
         Dépense éligible, ">0"): the paid lines that count."""
         total = 0.0
         for i, (eligible_,) in enumerate(line_eligible):
-            if not (isinstance(eligible_, float) and eligible_ > 0):
-                continue
             if not same_dossier(lines["dossier"][i][0], numero):
                 continue
-            if lines["date_acquittement"][i][0] in (None, ""):
+            counts = isinstance(eligible_, float) and eligible_ > 0
+            paid = lines["date_acquittement"][i][0] not in (None, "")
+            if not JUSTIFIED.holds({"paid": paid, "counts": counts}):
                 continue
             if phase is None:
                 total += number(lines["jours"][i][0])

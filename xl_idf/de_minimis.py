@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from xl_idf import french
 from xl_idf.catalogue import finding
+from xl_idf.decisions import AWARDED_PHASE1, AWARDED_PHASE2
 from xl_idf.eligibility import Category
 from xl_idf.findings import Finding
 from xl_idf.money import ZERO
@@ -83,7 +84,6 @@ def check_de_minimis(
     num = dossier.numero
     part = de_minimis_part(category, phase1, phase2)
     eti = category is Category.ETI
-    left1, left2 = ZERO, (ZERO if eti else phase2)
     if eti:
         refused = f"phases 1 et 2 refusées ({french.eur(part)})"
     else:
@@ -132,9 +132,11 @@ def check_de_minimis(
                 )
             )
             is_refused = True
-    if is_refused:
-        return DeMinimis(part, left1, left2, True, tuple(found), complete)
-    return DeMinimis(part, phase1, phase2, False, tuple(found), complete)
+    # What is left of each phase, counted as it is here: the one definition of what is awarded.
+    facts = {"counted": True, "de_minimis_ok": not is_refused, "sme": category is Category.PME}
+    left1 = phase1 if AWARDED_PHASE1.holds(facts) else ZERO
+    left2 = phase2 if AWARDED_PHASE2.holds(facts) else ZERO
+    return DeMinimis(part, left1, left2, is_refused, tuple(found), complete)
 
 
 def category_without_aid(category: Category, params: Parameters) -> str | None:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from xl_idf import french
 from xl_idf.catalogue import CATALOGUE, cuts, is_blocking
 from xl_idf.de_minimis import DeMinimis, check_de_minimis
+from xl_idf.decisions import AWARDED_PHASE1, AWARDED_PHASE2
 from xl_idf.eligibility import Category, Eligibility, assess_eligibility, check_identity
 from xl_idf.expenses import LineResult, assess_line, mark_duplicates
 from xl_idf.findings import Finding
@@ -190,8 +191,14 @@ def judge_dossier(
     payment_list, ignored = _usable(payments)
     recorded = recorded_payments(payment_list)
     awarded = status is Eligibility.ELIGIBLE and not quote.blocked
-    subsidy_phase1 = de_minimis.phase1 if awarded else ZERO
-    subsidy_phase2 = de_minimis.phase2 if awarded else ZERO
+    # The part awarded: counted, and what de minimis leaves (the calculator's formulas too).
+    facts = {
+        "counted": awarded,
+        "de_minimis_ok": not de_minimis.refused,
+        "sme": eligibility.category is Category.PME,
+    }
+    subsidy_phase1 = quote.phase1 if AWARDED_PHASE1.holds(facts) else ZERO
+    subsidy_phase2 = quote.phase2 if AWARDED_PHASE2.holds(facts) else ZERO
     at = dossier.at("numero")
     places = {p.type: p.at("montant") for p in payment_list if p.type is not None}
     if awarded:

@@ -19,7 +19,7 @@ from xl_idf.eligibility import Category
 from xl_idf.errors import ValueRejected, XlIdfError
 from xl_idf.findings import Finding
 from xl_idf.programme import load_programme
-from xl_idf.records import NO_APPROVAL, LegalForm, below_zero
+from xl_idf.records import Dossier, ExpenseLine, Record, below_zero
 from xl_idf.values import (
     Reading,
     is_blank,
@@ -44,37 +44,32 @@ Reader = Callable[[object], Reading[Any]]
 # Findings that say an argument is missing or not acceptable, rather than a rule's outcome.
 _INPUT_CODES = frozenset({"F04", "F07", "X05"})
 
-# The argument each record field comes from. A record built with these as its `cells` and its
-# `labels` places a finding on the argument (its `cell`) and names the argument in the core's own
-# message (xl_idf.records.Record.label): `#IDF: montant_ht : valeur négative -100 …`.
-ELIGIBILITY_CELLS = {
-    "forme_juridique": "forme",
-    "activite_industrielle": "activite_industrielle",
-    "agrement_ess": "agrement",
-    "part_recettes_production": "part_recettes",
-    "effectif": "effectif",
-    "duree_premier_bilan": "duree_bilan_mois",
-    "departement": "departement",
-    "en_difficulte": "en_difficulte",
-    "a_jour_fiscal_social": "a_jour",
-    "date_depot": "date_depot",
-    "prestataire": "prestataire",
-}
-CATEGORY_CELLS = {"effectif": "effectif"}
-CAPPED_CELLS = {"montant_ht": "montant_ht", "jours": "jours"}
-LINE_CELLS = {
-    **CAPPED_CELLS,
-    "date_prestation": "date_prestation",
-    "prestataire": "prestataire",
-    "departement_prestation": "departement",
-}
-SUBSIDY_CELLS = {
-    name: name for name in ("jours_p1", "montant_p1", "jours_p2", "montant_p2", "fonds_propres")
-}
-DE_MINIMIS_CELLS = {
-    "aides_minimis_3_ans": "aides_anterieures",
-    "attestation_minimis": "attestation",
-}
+
+def arguments(kind: type[Record], *names: str) -> dict[str, str]:
+    """Each field of `names` to the Excel argument carrying it (its column's description).
+
+    A record built with these as its `cells` and its `labels` places a finding on the argument
+    (its `cell`) and names the argument in the core's own message (`Record.label`):
+    `#IDF: montant_ht : valeur négative -100 …`.
+    """
+    columns = kind.columns()
+    return {name: str(columns[name].argument) for name in names}
+
+
+# The fields each function takes, in the order of its arguments (SPEC 4.2).
+ELIGIBILITY_CELLS = arguments(
+    Dossier, "forme_juridique", "activite_industrielle", "agrement_ess",
+    "part_recettes_production", "effectif", "duree_premier_bilan", "departement",
+    "en_difficulte", "a_jour_fiscal_social", "date_depot", "prestataire",
+)  # fmt: skip
+CATEGORY_CELLS = arguments(Dossier, "effectif")
+CAPPED_CELLS = arguments(ExpenseLine, "montant_ht", "jours")
+LINE_CELLS = arguments(
+    ExpenseLine, "montant_ht", "jours", "date_prestation", "prestataire", "departement_prestation"
+)
+SUBSIDY_CELLS = arguments(Dossier, "jours_p1", "montant_p1", "jours_p2", "montant_p2",
+                          "fonds_propres")  # fmt: skip
+DE_MINIMIS_CELLS = arguments(Dossier, "aides_minimis_3_ans", "attestation_minimis")
 
 
 @dataclass(frozen=True)
@@ -248,26 +243,27 @@ def _not_negative(read: Reader) -> Reader:
     return read_it
 
 
-def read_legal_form(raw: object) -> Reading[LegalForm]:
-    got = read_choice(raw, tuple(LegalForm))
-    return Reading(None if got.value is None else LegalForm(got.value), got.note)
-
-
 def read_category(raw: object) -> Reading[Category]:
     got = read_choice(raw, tuple(Category))
     return Reading(None if got.value is None else Category(got.value), got.note)
 
 
-def read_approval(raw: object) -> Reading[str]:
-    if is_blank(raw):
-        return Reading(None)
-    # The list of the programme's last day, as the workbook reader reads the template's column.
-    approvals = (NO_APPROVAL, *parameters_on(None, load_programme()).ess_approvals)
-    return read_choice(raw, approvals)
-
-
 read_money = _not_negative(read_amount)
 read_days = _not_negative(read_decimal)
+
+
+def field_arg(kind: type[Record], name: str, cells: object, required: bool = False) -> Arg:
+    """The argument carrying field `name` of `kind`, read as its column's cells are read.
+
+    Its reader is the column's, under the parameters of the programme's last day (the lists
+    the template offers); the rules then apply those of the row's own date.
+    """
+    spec = kind.columns()[name]
+
+    def read(raw: object) -> Reading[Any]:
+        return spec.reader(parameters_on(None, load_programme()))(raw)
+
+    return Arg(str(spec.argument), cells, read, required)
 
 
 def date_arg(cells: object) -> Arg:

@@ -28,14 +28,12 @@ from xl_idf.excel import (
     LINE_CELLS,
     SUBSIDY_CELLS,
     Arg,
-    Reader,
     Row,
     date_arg,
     euros,
-    read_approval,
+    field_arg,
     read_category,
     read_days,
-    read_legal_form,
     read_money,
     refuse_bad_input,
     rows,
@@ -48,18 +46,7 @@ from xl_idf.payments import schedule_payments
 from xl_idf.programme import Programme
 from xl_idf.records import Dossier, ExpenseLine
 from xl_idf.subsidy import compute_subsidy
-from xl_idf.values import (
-    fold,
-    match_name,
-    read_amount,
-    read_bool,
-    read_date,
-    read_decimal,
-    read_department,
-    read_int,
-    read_percent,
-    read_text,
-)
+from xl_idf.values import fold, match_name, read_date, read_text
 
 # --- Eligibility (E01-E09) --------------------------------------------------------------------
 
@@ -82,20 +69,15 @@ def IDF_CATEGORIE(effectif: Any) -> list[list[Any]]:
             refuse_bad_input(result.findings, incomplete=True)
         return [str(result.category)]
 
-    return rows([Arg("effectif", effectif, read_decimal, required=True)], category)
+    return rows([field_arg(Dossier, "effectif", effectif, required=True)], category)
 
 
 def _eligibility(
     raws: Sequence[object], answer: Callable[[EligibilityResult], Any]
 ) -> list[list[Any]]:
     """IDF_ELIGIBLE and IDF_MOTIFS: E01-E09 on each row, `answer` giving the cell."""
-    readers: list[Reader] = [
-        read_legal_form, read_bool, read_approval, read_percent, read_decimal, read_int,
-        read_department, read_bool, read_bool, read_date, read_text,
-    ]  # fmt: skip
     args = [
-        Arg(name, cells, read)
-        for name, cells, read in zip(ELIGIBILITY_CELLS.values(), raws, readers, strict=True)
+        field_arg(Dossier, name, cells) for name, cells in zip(ELIGIBILITY_CELLS, raws, strict=True)
     ]
 
     def assess(programme: Programme, *values: Any) -> Row:
@@ -146,8 +128,8 @@ def IDF_DEPENSE_PLAFONNEE(montant_ht: Any, jours: Any, date: Any = None) -> list
         return [euros(result.capped)]
 
     args = [
-        Arg("montant_ht", montant_ht, read_amount),
-        Arg("jours", jours, read_decimal),
+        field_arg(ExpenseLine, "montant_ht", montant_ht),
+        field_arg(ExpenseLine, "jours", jours),
         date_arg(date),
     ]
     return rows(args, capped)
@@ -183,12 +165,12 @@ def IDF_DEPENSE_ELIGIBLE(
         refuse_bad_input(result.findings)
         return [euros(result.eligible)]
 
+    raws = (montant_ht, jours, date_prestation, prestataire, departement)
     args = [
-        Arg("montant_ht", montant_ht, read_amount),
-        Arg("jours", jours, read_decimal),
-        Arg("date_prestation", date_prestation, read_date),
-        Arg("prestataire", prestataire, read_text),
-        Arg("departement", departement, read_department),
+        *(
+            field_arg(ExpenseLine, name, cells)
+            for name, cells in zip(LINE_CELLS, raws, strict=True)
+        ),
         date_arg(date),
     ]
     return rows(args, eligible)
@@ -221,12 +203,9 @@ def IDF_SUBVENTION(
         # part refused under de minimis (S06, S07) is IDF_MINIMIS's answer, not taken off here.
         return [euros(result.phase1), euros(result.phase2), euros(result.total)]
 
+    raws = (jours_p1, montant_p1, jours_p2, montant_p2, fonds_propres)
     args = [
-        Arg("jours_p1", jours_p1, read_decimal),
-        Arg("montant_p1", montant_p1, read_amount),
-        Arg("jours_p2", jours_p2, read_decimal),
-        Arg("montant_p2", montant_p2, read_amount),
-        Arg("fonds_propres", fonds_propres, read_amount),
+        *(field_arg(Dossier, name, cells) for name, cells in zip(SUBSIDY_CELLS, raws, strict=True)),
         date_arg(date),
     ]
     return rows(args, subsidy, width=3)
@@ -330,9 +309,10 @@ def IDF_MINIMIS(
         Arg("categorie", categorie, read_category, required=True),
         Arg("subvention_p1", subvention_p1, read_money, required=True),
         Arg("subvention_p2", subvention_p2, read_money, required=True),
-        Arg("aides_anterieures", aides_anterieures, read_amount),
+        field_arg(Dossier, "aides_minimis_3_ans", aides_anterieures),
+        # The filing date, in its role of the day the aid is granted.
         Arg("date_octroi", date_octroi, read_date, required=True),
-        Arg("attestation", attestation, read_bool),
+        field_arg(Dossier, "attestation_minimis", attestation),
     ]
     return rows(args, de_minimis)
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from xl_idf import french
 from xl_idf.catalogue import finding
+from xl_idf.decisions import JUSTIFIED
 from xl_idf.findings import Finding, Severity
 from xl_idf.money import ZERO, cents_down
 from xl_idf.programme import Parameters
@@ -37,7 +38,8 @@ class LineResult:
     @property
     def justified(self) -> bool:
         """Counted for payments: paid (it has a date d'acquittement) and not excluded."""
-        return not self.excluded and self.line.date_acquittement is not None
+        paid = self.line.date_acquittement is not None
+        return JUSTIFIED.holds({"paid": paid, "counts": not self.excluded})
 
 
 def capped_amount(montant_ht: Decimal, jours: Decimal, params: Parameters) -> Decimal:

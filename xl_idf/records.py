@@ -1,8 +1,9 @@
 """Typed records of a quarter's workbook: dossiers, expense lines (prestations), payments.
 
-Each field carries the header label of its column in the provider template (SPEC 4.1, a
-contract), so the template builder, the reader and the messages all use one spelling. A record
-also remembers the cell each value came from, so that a rule's finding can name it.
+Each field is declared with the description of its column in the provider template (SPEC 4.1,
+a contract: `xl_idf.columns.Column`), so the reader, the template, the sheet schemas, the Excel
+functions and the messages all take one spelling and one set of bounds. A record also remembers
+the cell each value came from, so that a rule's finding can name it.
 """
 
 from __future__ import annotations
@@ -11,12 +12,49 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Self, TypeVar
 
-from xl_idf import french
+from xl_idf import french, values
 from xl_idf.catalogue import finding
+from xl_idf.columns import (
+    AMOUNT,
+    APPROVALS,
+    DATE,
+    DAY,
+    DAYS,
+    DEPARTMENT,
+    DEPARTMENTS,
+    EUROS,
+    FORMS,
+    MAX_AMOUNT,
+    MAX_DAYS,
+    MAX_EMPLOYEES,
+    MAX_MONTHS,
+    NO_APPROVAL,
+    PAYMENT_TYPES,
+    PHASES,
+    PROVIDERS,
+    TEXT,
+    TEXT_CELL,
+    WHOLE,
+    YES_NO_CELL,
+    YES_NO_LIST,
+    Column,
+    LegalForm,
+    PaymentType,
+    listed,
+    plain,
+    provider,
+)
 from xl_idf.findings import Finding, Location
+
+# Re-exported: the rules and the tests import them from here, beside the records.
+__all__ = [
+    "MAX_DAYS", "MAX_EMPLOYEES", "MAX_MONTHS", "NO_APPROVAL", "Dossier", "ExpenseLine",
+    "LegalForm", "Payment", "PaymentType", "Record", "below_zero", "dossier_key",
+]  # fmt: skip
+
+R = TypeVar("R", bound="type[Record]")
 
 
 def below_zero(value: Decimal | int) -> str:
@@ -24,33 +62,17 @@ def below_zero(value: Decimal | int) -> str:
     return f"valeur négative {french.number(value)}, une valeur positive ou nulle attendue"
 
 
-def column(header: str) -> Any:
-    """A record field read from the column titled `header`, blank unless given."""
-    return field(default=None, metadata={"header": header})
+def column(spec: Column) -> Any:
+    """A record field described by `spec` (its column of the template), blank unless given."""
+    return field(default=None, metadata={"header": spec.header, "column": spec})
 
 
-class LegalForm(StrEnum):
-    """Forme juridique: the two kinds of structures the programme can support."""
-
-    ENTREPRISE = "Entreprise"
-    ASSOCIATION = "Association"
-
-
-NO_APPROVAL = "Aucun"  # Agrément ESS: the dropdown's first entry, meaning no approval
-
-# Plausibility bounds, whatever the programme: beyond them a value is a typing slip. The template's
-# input checks and the sheet schemas both use them, so that the two never disagree.
-MAX_EMPLOYEES = 1_000_000
-MAX_MONTHS = 600
-MAX_DAYS = 366
-
-
-class PaymentType(StrEnum):
-    """Type of a recorded payment (sheet Versements)."""
-
-    PHASE1 = "Phase 1"
-    ADVANCE_PHASE2 = "Acompte phase 2"
-    BALANCE_PHASE2 = "Solde phase 2"
+def described(kind: R) -> R:
+    """Complete a record class from its columns' descriptions: which fields are not negative."""
+    kind.NOT_NEGATIVE = frozenset(
+        name for name, spec in kind.columns().items() if spec.not_negative
+    )
+    return kind
 
 
 @dataclass(frozen=True)
@@ -139,52 +161,143 @@ class Record:
     @classmethod
     def headers(cls) -> dict[str, str]:
         """Field name to column header, in the template's column order."""
-        return {f.name: f.metadata["header"] for f in fields(cls) if "header" in f.metadata}
+        return {name: spec.header for name, spec in cls.columns().items()}
+
+    @classmethod
+    def columns(cls) -> dict[str, Column]:
+        """Field name to the description of its column, in the template's column order."""
+        return {f.name: f.metadata["column"] for f in fields(cls) if "column" in f.metadata}
 
 
+_POSITIVE_AMOUNT = "Montant en euros, positif ou nul (ex. 6000 ou 6 000,00)."
+_POSITIVE_DAYS = "Nombre de jours positif."
+_NUMBER_LENGTH = "N° de dossier de 1 à 40 caractères."
+_PERIOD_DATE = "Date attendue au format jj/mm/aaaa, entre le {first} et le {last}."
+_QUOTED_DAYS = "plus de {high} jours : saisie à vérifier"
+# Dates of the programme's period, and of the expenses it accepts.
+_PERIOD = (lambda p: p.period_start, lambda p: p.period_end)
+_EXPENSES = (lambda p: p.period_start, lambda p: p.last_expense_date)
+_ZERO = Decimal(0)
+
+
+def _number(prompt: str) -> Column:
+    """A dossier's number, in its own sheet and in its lines' and payments'."""
+    return Column("N° dossier", TEXT_CELL, 13, prompt, TEXT, length=(1, 40), error=_NUMBER_LENGTH)
+
+
+def _amount(header: str, prompt: str, **more: Any) -> Column:
+    """An amount in euros, zero or more."""
+    more = {"low": _ZERO, "error": _POSITIVE_AMOUNT, **more}
+    more = {"width": 12, **more}
+    return Column(header, AMOUNT, prompt=prompt, number_format=EUROS, high=MAX_AMOUNT, **more)
+
+
+def _days(header: str, width: int, prompt: str, **more: Any) -> Column:
+    """A number of days, zero or more, centred."""
+    more = {"error": _POSITIVE_DAYS, "beyond": _QUOTED_DAYS, **more}
+    return Column(header, DAYS, width, prompt, low=_ZERO, high=MAX_DAYS, align="centre", **more)
+
+
+def _yes_no(header: str, width: int, prompt: str, argument: str | None) -> Column:
+    """Oui or Non, from a dropdown."""
+    return Column(header, YES_NO_CELL, width, prompt, choices=YES_NO_LIST, argument=argument,
+                  align="centre")  # fmt: skip
+
+
+# The columns' descriptions are tables: one field a few lines, as the template lays them out.
+# fmt: off
+@described
 @dataclass(frozen=True)
 class Dossier(Record):
     """One company's dossier (sheet Dossiers): who it is, its quote, its de minimis situation."""
 
     SHEET: ClassVar[str] = "Dossiers"
     WITHOUT_VALUE: ClassVar[str] = "dossier incomplet"
-    NOT_NEGATIVE: ClassVar[frozenset[str]] = frozenset(
-        {
-            "part_recettes_production",
-            "effectif",
-            "duree_premier_bilan",
-            "aides_minimis_3_ans",
-            "jours_p1",
-            "montant_p1",
-            "jours_p2",
-            "montant_p2",
-        }
-    )  # fmt: skip  (« Fonds propres » may be negative: S08)
 
-    numero: str | None = column("N° dossier")
-    raison_sociale: str | None = column("Raison sociale")
-    siret: str | None = column("SIRET")
-    code_naf: str | None = column("Code NAF")
-    forme_juridique: LegalForm | None = column("Forme juridique")
-    activite_industrielle: bool | None = column("Activité industrielle")
-    agrement_ess: str | None = column("Agrément ESS")
-    part_recettes_production: Decimal | None = column("Part recettes production (%)")
-    # Staff in annual work units (UTA, the EU's count): 249.5 is a head count.
-    effectif: Decimal | None = column("Effectif")
-    duree_premier_bilan: int | None = column("Durée 1er bilan (mois)")
-    departement: str | None = column("Département")
-    code_postal: str | None = column("Code postal")
-    en_difficulte: bool | None = column("En difficulté")
-    a_jour_fiscal_social: bool | None = column("À jour fiscal et social")
-    fonds_propres: Decimal | None = column("Fonds propres (€)")
-    prestataire: str | None = column("Prestataire")
-    date_depot: date | None = column("Date de dépôt")
-    aides_minimis_3_ans: Decimal | None = column("Aides de minimis 3 ans (€)")
-    attestation_minimis: bool | None = column("Attestation de minimis")
-    jours_p1: Decimal | None = column("Jours prévus phase 1")
-    montant_p1: Decimal | None = column("Montant prévu phase 1 (€ HT)")
-    jours_p2: Decimal | None = column("Jours prévus phase 2")
-    montant_p2: Decimal | None = column("Montant prévu phase 2 (€ HT)")
+    numero: str | None = column(_number("Identifiant unique du dossier, ex. IDF-0042."))
+    raison_sociale: str | None = column(Column(
+        "Raison sociale", TEXT_CELL, 34, "Nom de l'entreprise ou de l'association.", TEXT,
+        required=True))
+    siret: str | None = column(Column(
+        "SIRET", plain(values.read_siret), 15,
+        "SIRET de l'établissement accompagné : 14 chiffres.", TEXT, length=(14, 17),
+        error="Le SIRET compte 14 chiffres."))
+    code_naf: str | None = column(Column(
+        "Code NAF", TEXT_CELL, 8, "Code NAF (APE) de l'établissement, ex. 25.62B.", TEXT,
+        pattern=r"[0-9]{2}\.?[0-9]{2}[A-Za-z]", pattern_error="code NAF attendu au format 25.62B"))
+    forme_juridique: LegalForm | None = column(Column(
+        "Forme juridique", listed(FORMS, LegalForm), 12, "Entreprise ou Association.",
+        choices=FORMS, argument="forme"))
+    activite_industrielle: bool | None = column(_yes_no(
+        "Activité industrielle", 12,
+        "Activité principale de production, de fabrication ou de transformation ?",
+        "activite_industrielle"))
+    agrement_ess: str | None = column(Column(
+        "Agrément ESS", listed(APPROVALS), 10, "Pour une association : agrément EI, EA, ou Aucun.",
+        choices=APPROVALS, argument="agrement", align="centre"))
+    # Not a percentage format: the provider types 60 for 60 %, and a number between 0 and 1 is
+    # refused as ambiguous. A cell they format as a percentage themselves holds 0.6 for 60 %:
+    # it is read by its format (`read_formatted`).
+    part_recettes_production: Decimal | None = column(Column(
+        "Part recettes production (%)", plain(values.read_percent), 11,
+        "Pour une association sans agrément : part des recettes issues de la production, en "
+        "points : saisir 60 pour 60 % (pas 0,6).", "0.0", low=_ZERO, high=Decimal(100),
+        error="Pourcentage entre 0 et 100 : saisir 60 pour 60 %.",
+        read_formatted=values.read_percent_formatted, argument="part_recettes", align="centre"))
+    # Staff in annual work units (UTA, the EU's count): 249.5 is a head count. General, not
+    # "0": it may have decimals.
+    effectif: Decimal | None = column(Column(
+        "Effectif", DAYS, 9, "Effectif salarié en unités de travail annuel (UTA) : décimales "
+        "permises (ex. 249,5).", low=_ZERO, high=MAX_EMPLOYEES,
+        error="Effectif : nombre positif, décimales permises (ex. 249,5).",
+        beyond="effectif invraisemblable (au-delà de {high})", argument="effectif",
+        align="centre"))
+    duree_premier_bilan: int | None = column(Column(
+        "Durée 1er bilan (mois)", plain(values.read_int), 9,
+        "Durée du premier bilan d'activité, en mois.", WHOLE, low=_ZERO, high=MAX_MONTHS,
+        whole=True, error="Durée en mois : nombre entier.",
+        beyond="durée invraisemblable (au-delà de {high} mois)", argument="duree_bilan_mois",
+        align="centre"))
+    departement: str | None = column(Column(
+        "Département", DEPARTMENT, 13, "Département de l'établissement accompagné, ex. 31.", TEXT,
+        choices=DEPARTMENTS, argument="departement", align="centre"))
+    code_postal: str | None = column(Column(
+        "Code postal", plain(values.read_postal_code), 8,
+        "Code postal de l'établissement : 5 chiffres.", TEXT, length=(5, 5),
+        error="Code postal de 5 chiffres.", align="centre"))
+    en_difficulte: bool | None = column(_yes_no(
+        "En difficulté", 10, "Entreprise en difficulté au sens de la réglementation européenne ?",
+        "en_difficulte"))
+    a_jour_fiscal_social: bool | None = column(_yes_no(
+        "À jour fiscal et social", 9, "À jour des obligations fiscales et sociales ?", "a_jour"))
+    # May be negative (S08): no lower bound of zero.
+    fonds_propres: Decimal | None = column(_amount(
+        "Fonds propres (€)", "Fonds propres au dernier bilan, en euros (peuvent être négatifs).",
+        low=-MAX_AMOUNT, error="Montant en euros.", argument="fonds_propres", width=13))
+    prestataire: str | None = column(Column(
+        "Prestataire", provider, 24, "Prestataire référencé qui accompagne l'entreprise.",
+        choices=PROVIDERS, argument="prestataire", align="indent"))
+    date_depot: date | None = column(Column(
+        "Date de dépôt", DAY, 11, "Date de dépôt du dossier (jj/mm/aaaa).", DATE,
+        dates=_PERIOD, error=_PERIOD_DATE, argument="date_depot"))
+    aides_minimis_3_ans: Decimal | None = column(_amount(
+        "Aides de minimis 3 ans (€)",
+        "Aides de minimis déjà reçues sur la période de référence, en euros.",
+        argument="aides_anterieures"))
+    attestation_minimis: bool | None = column(_yes_no(
+        "Attestation de minimis", 11, "Attestation de minimis fournie ?", "attestation"))
+    jours_p1: Decimal | None = column(_days(
+        "Jours prévus phase 1", 8, "Jours de prestation prévus en phase 1 (diagnostic).",
+        argument="jours_p1"))
+    montant_p1: Decimal | None = column(_amount(
+        "Montant prévu phase 1 (€ HT)", "Montant prévu de la phase 1, en euros HT.",
+        argument="montant_p1"))
+    jours_p2: Decimal | None = column(_days(
+        "Jours prévus phase 2", 8, "Jours de prestation prévus en phase 2 (vide si aucune).",
+        argument="jours_p2"))
+    montant_p2: Decimal | None = column(_amount(
+        "Montant prévu phase 2 (€ HT)", "Montant prévu de la phase 2, en euros HT.",
+        argument="montant_p2"))
 
     @property
     def dossier_number(self) -> str | None:
@@ -192,38 +305,66 @@ class Dossier(Record):
         return self.numero
 
 
+@described
 @dataclass(frozen=True)
 class ExpenseLine(Record):
     """One invoice line of a service performed for a dossier (sheet Prestations)."""
 
     SHEET: ClassVar[str] = "Prestations"
     WITHOUT_VALUE: ClassVar[str] = "ligne exclue"
-    NOT_NEGATIVE: ClassVar[frozenset[str]] = frozenset({"jours", "montant_ht"})
 
-    dossier: str | None = column("N° dossier")
-    phase: int | None = column("Phase")
-    prestataire: str | None = column("Prestataire")
-    numero_facture: str | None = column("N° facture")
-    date_prestation: date | None = column("Date de prestation")
-    date_facture: date | None = column("Date de facture")
-    jours: Decimal | None = column("Jours")
-    montant_ht: Decimal | None = column("Montant HT (€)")
-    departement_prestation: str | None = column("Département de prestation")
-    date_acquittement: date | None = column("Date d'acquittement")
+    dossier: str | None = column(_number("N° du dossier, tel qu'il figure dans la feuille "
+                                         "Dossiers."))
+    phase: int | None = column(Column(
+        "Phase", listed(PHASES, int), 8, "Phase 1 (diagnostic) ou 2 (accompagnement long).",
+        WHOLE, choices=PHASES, align="centre"))
+    prestataire: str | None = column(Column(
+        "Prestataire", provider, 24, "Prestataire qui a réalisé et facturé la prestation.",
+        choices=PROVIDERS, argument="prestataire", align="indent"))
+    # A missing invoice number is the rules' (F07, the line excluded), not the schema's.
+    numero_facture: str | None = column(Column(
+        "N° facture", TEXT_CELL, 14, "Numéro de la facture.", TEXT))
+    date_prestation: date | None = column(Column(
+        "Date de prestation", DAY, 11, "Date de la prestation (jj/mm/aaaa).", DATE,
+        dates=_EXPENSES, error=_PERIOD_DATE, argument="date_prestation"))
+    date_facture: date | None = column(Column(
+        "Date de facture", DAY, 11, "Date de la facture (jj/mm/aaaa).", DATE, dates=_EXPENSES,
+        error=_PERIOD_DATE, required=True))
+    # Zero days is refused at entry, and excludes the line (X05).
+    jours: Decimal | None = column(_days(
+        "Jours", 7, "Jours de prestation facturés (plus de 0).", entry_above_low=True,
+        error="Nombre de jours strictement positif.",
+        beyond="plus de {high} jours sur une facture", argument="jours"))
+    montant_ht: Decimal | None = column(_amount(
+        "Montant HT (€)", "Montant de la facture, en euros HT.", argument="montant_ht"))
+    departement_prestation: str | None = column(Column(
+        "Département de prestation", DEPARTMENT, 13,
+        "Département où la prestation a eu lieu, ex. 31.", TEXT, choices=DEPARTMENTS,
+        argument="departement", align="centre"))
+    date_acquittement: date | None = column(Column(
+        "Date d'acquittement", DAY, 15,
+        "Date à laquelle l'entreprise a payé la facture (vide si pas encore payée).", DATE,
+        dates=_PERIOD, error=_PERIOD_DATE))
 
 
+@described
 @dataclass(frozen=True)
 class Payment(Record):
     """A payment already made by the Région for a dossier (sheet Versements)."""
 
     SHEET: ClassVar[str] = "Versements"
     WITHOUT_VALUE: ClassVar[str] = "versement non pris en compte"
-    NOT_NEGATIVE: ClassVar[frozenset[str]] = frozenset({"montant"})
 
-    dossier: str | None = column("N° dossier")
-    type: PaymentType | None = column("Type")
-    date_versement: date | None = column("Date")
-    montant: Decimal | None = column("Montant (€)")
+    dossier: str | None = column(_number("N° du dossier."))
+    type: PaymentType | None = column(Column(
+        "Type", listed(PAYMENT_TYPES, PaymentType), 16,
+        "Phase 1, Acompte phase 2 ou Solde phase 2.", choices=PAYMENT_TYPES, required=True))
+    date_versement: date | None = column(Column(
+        "Date", DAY, 11, "Date du versement par la Région (jj/mm/aaaa).", DATE, required=True))
+    # A payment of 0 € is no payment: the structure check says so (no rule does).
+    montant: Decimal | None = column(_amount(
+        "Montant (€)", "Montant versé, en euros.", required=True, schema_above_low=True))
+# fmt: on
 
 
 def dossier_key(number: str) -> str:

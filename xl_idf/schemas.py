@@ -9,126 +9,64 @@ pandera's failure table into findings with their sheet and cell.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
-from pandera.typing import Series
 
 from xl_idf import french
 from xl_idf.catalogue import finding
+from xl_idf.columns import Column
 from xl_idf.findings import Finding
-from xl_idf.records import (
-    MAX_DAYS,
-    MAX_EMPLOYEES,
-    MAX_MONTHS,
-    Dossier,
-    ExpenseLine,
-    Payment,
-    Record,
-)
-
-NAF_CODE = r"[0-9]{2}\.?[0-9]{2}[A-Za-z]"
+from xl_idf.records import Dossier, ExpenseLine, Payment, Record
 
 
-def _at_most(limit: int) -> Any:
-    return lambda cls, s: s.isna() | s.map(lambda v: v is None or v <= limit)
+def _at_most(limit: Decimal) -> Callable[[pd.Series], pd.Series]:
+    return lambda s: s.isna() | s.map(lambda v: v is None or v <= limit)
 
 
-class DossierSchema(pa.DataFrameModel):
-    """Sheet Dossiers."""
-
-    raison_sociale: Series[object] = pa.Field(alias=Dossier.header("raison_sociale"))
-    code_naf: Series[object] = pa.Field(alias=Dossier.header("code_naf"), nullable=True)
-    effectif: Series[object] = pa.Field(alias=Dossier.header("effectif"), nullable=True)
-    duree_premier_bilan: Series[object] = pa.Field(
-        alias=Dossier.header("duree_premier_bilan"), nullable=True
-    )
-    aides_minimis_3_ans: Series[object] = pa.Field(
-        alias=Dossier.header("aides_minimis_3_ans"), nullable=True
-    )
-    jours_p1: Series[object] = pa.Field(alias=Dossier.header("jours_p1"), nullable=True)
-    jours_p2: Series[object] = pa.Field(alias=Dossier.header("jours_p2"), nullable=True)
-
-    @pa.check(Dossier.header("code_naf"), error="code NAF attendu au format 25.62B")
-    def naf_format(cls, s: Series[Any]) -> Series[bool]:
-        """A NAF code: two digits, two digits, a letter (the dot optional)."""
-        return s.isna() | s.astype(str).str.fullmatch(NAF_CODE)
-
-    effectif_plausible = pa.check(
-        Dossier.header("effectif"),
-        error=f"effectif invraisemblable (au-delà de {french.number(MAX_EMPLOYEES)})",
-    )(_at_most(MAX_EMPLOYEES))
-    months_plausible = pa.check(
-        Dossier.header("duree_premier_bilan"),
-        error=f"durée invraisemblable (au-delà de {MAX_MONTHS} mois)",
-    )(_at_most(MAX_MONTHS))
-    days1_plausible = pa.check(
-        Dossier.header("jours_p1"), error=f"plus de {MAX_DAYS} jours : saisie à vérifier"
-    )(_at_most(MAX_DAYS))
-    days2_plausible = pa.check(
-        Dossier.header("jours_p2"), error=f"plus de {MAX_DAYS} jours : saisie à vérifier"
-    )(_at_most(MAX_DAYS))
-
-    @pa.check(Dossier.header("aides_minimis_3_ans"), error="montant négatif : 0 ou plus attendu")
-    def prior_aid_not_negative(cls, s: Series[Any]) -> Series[bool]:
-        """Aid already received cannot be negative."""
-        return s.isna() | s.map(lambda v: v is None or v >= 0)
-
-    class Config:
-        """Other columns are the rules' business."""
-
-        strict = False
-        coerce = False
+def _above(limit: Decimal) -> Callable[[pd.Series], pd.Series]:
+    return lambda s: s.isna() | s.map(lambda v: v is None or v > limit)
 
 
-class LineSchema(pa.DataFrameModel):
-    """Sheet Prestations."""
-
-    # A missing invoice number is the core's (F07, the line excluded): not said twice.
-    numero_facture: Series[object] = pa.Field(
-        alias=ExpenseLine.header("numero_facture"), nullable=True
-    )
-    date_facture: Series[object] = pa.Field(alias=ExpenseLine.header("date_facture"))
-    jours: Series[object] = pa.Field(alias=ExpenseLine.header("jours"), nullable=True)
-
-    days_plausible = pa.check(
-        ExpenseLine.header("jours"), error=f"plus de {MAX_DAYS} jours sur une facture"
-    )(_at_most(MAX_DAYS))
-
-    class Config:
-        """Other columns are the rules' business."""
-
-        strict = False
-        coerce = False
+def _matching(pattern: str) -> Callable[[pd.Series], pd.Series]:
+    return lambda s: s.isna() | s.astype(str).str.fullmatch(pattern)
 
 
-class PaymentSchema(pa.DataFrameModel):
-    """Sheet Versements."""
-
-    type: Series[object] = pa.Field(alias=Payment.header("type"))
-    date_versement: Series[object] = pa.Field(alias=Payment.header("date_versement"))
-    montant: Series[object] = pa.Field(alias=Payment.header("montant"))
-
-    @pa.check(Payment.header("montant"), error="un versement est un montant positif")
-    def positive(cls, s: Series[Any]) -> Series[bool]:
-        """A payment is more than nothing."""
-        return s.isna() | s.map(lambda v: v is None or v > Decimal(0))
-
-    class Config:
-        """Other columns are the rules' business."""
-
-        strict = False
-        coerce = False
+def checks_of(spec: Column) -> list[pa.Check]:
+    """What the structure check asks of a column's values, from its description."""
+    checks = []
+    if spec.pattern is not None:
+        checks.append(pa.Check(_matching(spec.pattern), error=spec.pattern_error))
+    if spec.high is not None:
+        beyond = spec.beyond.format(high=french.number(spec.high))
+        checks.append(pa.Check(_at_most(spec.high), error=beyond))
+    if spec.schema_above_low and spec.low is not None:
+        checks.append(
+            pa.Check(_above(spec.low), error=f"plus de {french.number(spec.low)} attendu")
+        )
+    return checks
 
 
-SCHEMAS: dict[type[Record], type[pa.DataFrameModel]] = {
-    Dossier: DossierSchema,
-    ExpenseLine: LineSchema,
-    Payment: PaymentSchema,
+def schema_of(kind: type[Record]) -> pa.DataFrameSchema:
+    """The schema of one data sheet, built from its columns' descriptions.
+
+    A column is checked when a finance officer needs its value though the rules do not
+    (`required`), or when its description bounds or shapes it. Values below zero are not its
+    business: the core sets them aside and reports them (F04, `Record.screened`), once.
+    """
+    columns = {
+        spec.header: pa.Column(object, checks=checks_of(spec), nullable=not spec.required)
+        for spec in kind.columns().values()
+        if spec.required or checks_of(spec)
+    }
+    return pa.DataFrameSchema(columns, name=kind.SHEET, strict=False, coerce=False)
+
+
+SCHEMAS: dict[type[Record], pa.DataFrameSchema] = {
+    kind: schema_of(kind) for kind in (Dossier, ExpenseLine, Payment)
 }
 
 
@@ -143,6 +81,8 @@ def check_structure(records: Sequence[Record], kind: type[Record]) -> list[Findi
     """Validate one sheet's records lazily; every failure as a finding at its cell."""
     if not records:
         return []
+    # A value below zero is the core's to report (F04): the schema sees it as unreadable.
+    records = [record.screened()[0] for record in records]
     try:
         SCHEMAS[kind].validate(frame(records, kind), lazy=True)
     except pa.errors.SchemaErrors as failed:

@@ -17,21 +17,13 @@ from typing import Any, TypeVar
 
 from python_calamine import CalamineError, CalamineWorkbook
 
-from xl_idf import providers, values
+from xl_idf import values
 from xl_idf.catalogue import finding
 from xl_idf.errors import ValueRejected, XlIdfError
 from xl_idf.findings import Finding, Location
 from xl_idf.ooxml import column_letters, formulas_without_value, percent_cells
 from xl_idf.programme import Parameters
-from xl_idf.records import (
-    NO_APPROVAL,
-    Dossier,
-    ExpenseLine,
-    LegalForm,
-    Payment,
-    PaymentType,
-    Record,
-)
+from xl_idf.records import Dossier, ExpenseLine, Payment, Record
 
 # How far down a sheet the header row is looked for (a few title rows at most).
 HEADER_SEARCH_ROWS = 30
@@ -56,58 +48,22 @@ class WorkbookContent:
 
 
 def field_readers(params: Parameters) -> dict[type[Record], dict[str, Reader]]:
-    """For each record and field, the edge reader of its column's values."""
-
-    def choice(options: tuple[str, ...]) -> Reader:
-        return lambda raw: values.read_choice(raw, options)
-
-    def enum(kind: type[LegalForm] | type[PaymentType]) -> Reader:
-        def read(raw: object) -> values.Reading[Any]:
-            got = values.read_choice(raw, tuple(kind))
-            return values.Reading(None if got.value is None else kind(got.value), got.note)
-
-        return read
-
-    def phase(raw: object) -> values.Reading[int]:
-        got = values.read_choice(raw, ("1", "2"))
-        return values.Reading(None if got.value is None else int(got.value), got.note)
-
-    def provider(raw: object) -> values.Reading[str]:
-        return providers.read_provider(raw, params)
-
-    text, amount, days = values.read_text, values.read_amount, values.read_decimal
+    """For each record and field, the edge reader of its column's values (its description's)."""
     return {
-        Dossier: {
-            "numero": text, "raison_sociale": text, "siret": values.read_siret,
-            "code_naf": text, "forme_juridique": enum(LegalForm),
-            "activite_industrielle": values.read_bool,
-            "agrement_ess": choice((NO_APPROVAL, *params.ess_approvals)),
-            "part_recettes_production": values.read_percent, "effectif": values.read_decimal,
-            "duree_premier_bilan": values.read_int, "departement": values.read_department,
-            "code_postal": values.read_postal_code, "en_difficulte": values.read_bool,
-            "a_jour_fiscal_social": values.read_bool, "fonds_propres": amount,
-            "prestataire": provider, "date_depot": values.read_date, "aides_minimis_3_ans": amount,
-            "attestation_minimis": values.read_bool, "jours_p1": days, "montant_p1": amount,
-            "jours_p2": days, "montant_p2": amount,
-        },
-        ExpenseLine: {
-            "dossier": text, "phase": phase, "prestataire": provider, "numero_facture": text,
-            "date_prestation": values.read_date, "date_facture": values.read_date,
-            "jours": days, "montant_ht": amount,
-            "departement_prestation": values.read_department,
-            "date_acquittement": values.read_date,
-        },
-        Payment: {
-            "dossier": text, "type": enum(PaymentType), "date_versement": values.read_date,
-            "montant": amount,
-        },
-    }  # fmt: skip
+        kind: {name: spec.reader(params) for name, spec in kind.columns().items()}
+        for kind in (Dossier, ExpenseLine, Payment)
+    }
 
 
 # Fields read by their cell's number format as well as its value: a cell formatted as a
 # percentage holds a fraction (Excel stores 60 % as 0.6), read by this reader instead.
 PERCENT_READERS: Mapping[type[Record], Mapping[str, Reader]] = {
-    Dossier: {"part_recettes_production": values.read_percent_formatted},
+    kind: {
+        name: spec.read_formatted
+        for name, spec in kind.columns().items()
+        if spec.read_formatted is not None
+    }
+    for kind in (Dossier, ExpenseLine, Payment)
 }
 
 
