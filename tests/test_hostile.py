@@ -579,8 +579,8 @@ def test_hostile_files_cost_only_themselves(good: bytes, tmp_path: Path):
 def test_a_reader_that_aborts_costs_only_its_file(
     programme: Programme, good: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    """With the pre-checks off, python-calamine aborts on the far corner (a cell at XFD1048576): the run
-    goes on, and says that the reader stopped on this file."""
+    """With the pre-checks off, python-calamine aborts on the far corner (a cell at
+    XFD1048576): the run goes on, and says that the reader stopped on this file."""
     far = tmp_path / "coin-lointain.xlsx"
     rezip(good, far, {DOSSIERS_PART: sheet(cell(b"XFD1048576"))})
     sample = _sample_copy(tmp_path)
