@@ -38,15 +38,15 @@ class Past:
 
 
 def across_quarters(
-    snapshot: Snapshot, pasts: Sequence[Past], programme: Programme
+    snapshot: Snapshot, quarter: str, pasts: Sequence[Past], programme: Programme
 ) -> list[Finding]:
-    """Every R finding of a file against the earlier quarters' files (sorted by quarter)."""
+    """Every R finding of a file of `quarter` against the earlier quarters' files."""
     ordered = sorted(pasts, key=lambda p: p.quarter)
     found: list[Finding] = []
     owners = {d.number_key: d for d in snapshot.dossiers}
     found += _lines_changed(snapshot, ordered, owners)
     found += _invoices_again(snapshot, ordered)
-    found += _caps_over_quarters(snapshot, ordered, owners, programme)
+    found += _caps_over_quarters(snapshot, quarter, ordered, owners, programme)
     found += _payments_changed(snapshot, ordered, owners)
     found += _dossiers_changed(snapshot, ordered)
     return found
@@ -133,7 +133,11 @@ def _invoices_again(snapshot: Snapshot, pasts: Sequence[Past]) -> list[Finding]:
 
 
 def _caps_over_quarters(
-    snapshot: Snapshot, pasts: Sequence[Past], owners: dict[str, DossierRow], programme: Programme
+    snapshot: Snapshot,
+    quarter: str,
+    pasts: Sequence[Past],
+    owners: dict[str, DossierRow],
+    programme: Programme,
 ) -> list[Finding]:
     """R03: the journey's caps over every quarter: the lines of all files, each once."""
     union: dict[LineKey, tuple[str, LineRow]] = {
@@ -151,7 +155,8 @@ def _caps_over_quarters(
         if len(here) == len(mine):
             continue  # nothing but the file's own lines: the file's rules have capped them
         params = parameters_on(owner.filed_on, programme)
-        quarters = ", ".join([*sorted({q for q, _ in mine if q}), "ce fichier"])
+        first = min(p.quarter for p in pasts if any(d.number_key == number_key for d in p.dossiers))
+        quarters = f"{first} à {quarter}"
         spent = sum((line.eligible for _, line in mine), ZERO)
         days2 = sum((line.days or ZERO for _, line in mine if line.phase == 2), Decimal(0))
         where = Location(owner.sheet, owner.cell)

@@ -50,7 +50,9 @@ def record_run(
         pasts = earlier_files(connection, quarter)
         reports = []
         for snapshot, report in checked:
-            added = [f.in_file(report.path) for f in across_quarters(snapshot, pasts, programme)]
+            added = [
+                f.in_file(report.path) for f in across_quarters(snapshot, quarter, pasts, programme)
+            ]
             found = tuple(sorted(report.findings + tuple(added), key=sort_key))
             reports.append(replace(report, findings=found, status=status_of(found, strict)))
         done = [

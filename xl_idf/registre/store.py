@@ -94,6 +94,8 @@ def open_register(given: str | None, create: bool = True) -> Engine:
         engine.dispose()
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         raise RegisterError(f"registre « {shown(url)} » inaccessible : {reason}") from None
+    # No connection is kept open: a check's child processes are forked after this.
+    engine.dispose()
     return engine
 
 
