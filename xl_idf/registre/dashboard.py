@@ -22,7 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from xl_idf.annotate import write_text
 from xl_idf.files import write_atomically
 from xl_idf.money import ZERO
-from xl_idf.printing import HEADER_BOX, font, needed_width, set_up_printing
+from xl_idf.printing import HEADER_BOX, font, height_for, needed_width, set_up_printing
 from xl_idf.registre.state import HEADERS, TOTAL, State, StateRow
 
 EUROS = '#,##0.00\\ "€"'
@@ -112,9 +112,11 @@ def _state_sheet(sheet: Worksheet, state: State) -> None:
         texts = [str(sheet.cell(row=r, column=column).value or "") for r in range(2, index + 1)]
         if column > len(HEADERS) - 5:
             texts.append("0 000 000,00 €")  # room for an amount with its format
-        width = needed_width(texts) if texts else 0
-        sheet.column_dimensions[get_column_letter(column)].width = max(12, width + 2)
-    sheet.row_dimensions[1].height = 32
+        # A header wraps between its words, never inside one.
+        words = HEADERS[column - 1].split()
+        width = max(needed_width(texts) if texts else 0, needed_width(words, bold=True))
+        sheet.column_dimensions[get_column_letter(column)].width = width + 2
+    sheet.row_dimensions[1].height = height_for(3)
     sheet.freeze_panes = "A2"
     set_up_printing(sheet, 1)
     sheet.page_setup.orientation = "landscape"
