@@ -1,0 +1,59 @@
+"""`xl-idf registre` speaks French like every other command, and its CSV is French Excel's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_cli_french import english
+from test_register_story import Q1, A, validate, workbook
+from typer.testing import CliRunner
+
+from xl_idf.cli import app
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["registre", "--help"], *(["registre", verb, "--help"]
+                               for verb in ("init", "etat", "classeur", "exporter"))],
+)  # fmt: skip
+def test_register_help_pages_are_french(args: list[str]) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0
+    assert result.output.startswith("Utilisation : xl-idf registre")
+    assert not english(result.output)
+
+
+def test_validate_help_names_the_register_options() -> None:
+    result = runner.invoke(app, ["validate", "--help"])
+    assert "--registre REGISTRE" in result.output
+    assert "--trimestre TRIMESTRE" in result.output
+
+
+def test_a_bare_registre_names_its_own_commands() -> None:
+    result = runner.invoke(app, ["registre"])
+    assert result.exit_code == 2
+    assert result.output.splitlines()[1] == "Commandes : init, etat, classeur, exporter"
+
+
+def test_state_as_csv_for_french_excel(tmp_path: Path) -> None:
+    url = str(tmp_path / "r.sqlite")
+    validate(url, "2022T1", [workbook(tmp_path, "t1.xlsx", [A], Q1[:1], [])])
+    output = tmp_path / "etat.csv"
+    result = runner.invoke(
+        app, ["registre", "etat", "--registre", url, "--format", "csv", "--output", str(output)]
+    )
+    assert result.exit_code == 0, result.output
+    rows = output.read_text(encoding="utf-8").splitlines()
+    assert rows[0].startswith("\ufeffTrimestre;Prestataire;Département;Dossiers")
+    assert rows[1] == "2022T1;AFNOR;31;1;1;;;12000,00;6000,00;0,00;6000,00;6000,00"
+    assert rows[2] == "2022T1;Total;;1;1;1;400;12000,00;6000,00;0,00;6000,00;6000,00"
+
+
+def test_an_empty_register_says_so(tmp_path: Path) -> None:
+    url = str(tmp_path / "r.sqlite")
+    assert runner.invoke(app, ["registre", "init", "--registre", url]).exit_code == 0
+    result = runner.invoke(app, ["registre", "etat", "--registre", url])
+    assert result.stdout == "Registre vide : aucun fichier enregistré.\n"
