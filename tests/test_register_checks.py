@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from test_french_forms import problems
 from test_real_records import siret
 from test_register_story import PHASE1_A, Q1, A, codes, export, paid, validate, workbook
 
@@ -52,6 +53,7 @@ def test_a_dossier_changed_since_its_last_quarter_is_a_warning(
     ]
     # The line is the same invoice under another provider: R01 (gone) and R02 (claimed again).
     assert sorted(c for _, c, _ in codes(report)) == ["R01", "R02", "R05", "R05", "R05"]
+    assert [(m, problems(m)) for m in messages if problems(m)] == []
     assert code == 1
 
 

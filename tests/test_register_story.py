@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_french_forms import problems
 from test_real_records import dossier, line
 from typer.testing import CliRunner
 
@@ -152,6 +153,10 @@ def test_four_quarters(register_url: str, story: dict[str, list[Path]]) -> None:
         "« IDF-2022-101 » (afnor-2022T1.xlsx, Prestations!D2) : une facture n'est payée "
         "qu'une fois"
     ) in messages
+
+    every = [i["message"] for _, report in reports.values() for f in report["files"]
+             for i in f["issues"] if i["code"].startswith("R")]  # fmt: skip
+    assert [(m, problems(m)) for m in every if problems(m)] == []
 
     # The state, by hand (SPEC 3). A: subsidy 12,000; B: 21,000; C: 12,000. De minimis: each
     # SME's phase 1, 6,000.
