@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from test_french_forms import problems
-from test_real_records import siret
+from test_real_records import line, siret
 from test_register_story import PHASE1_A, Q1, A, codes, export, paid, validate, workbook
 
 
@@ -38,9 +39,9 @@ def test_a_dossier_changed_since_its_last_quarter_is_a_warning(
 ) -> None:
     validate(register_url, "2022T1", [workbook(tmp_path, "t1.xlsx", [A], Q1[:1], [])])
     moved = {**A, "siret": siret(7), "effectif": 300, "prestataire": "CYLAD"}
-    line = paid("IDF-2022-101", "F-101", 1, 5, prestataire="CYLAD")
+    claimed = paid("IDF-2022-101", "F-101", 1, 5, prestataire="CYLAD")
     code, report, _ = validate(
-        register_url, "2022T2", [workbook(tmp_path, "t2.xlsx", [moved], [line], [])]
+        register_url, "2022T2", [workbook(tmp_path, "t2.xlsx", [moved], [claimed], [])]
     )
     messages = [i["message"] for f in report["files"] for i in f["issues"] if i["code"] == "R05"]
     assert messages == [
@@ -96,3 +97,12 @@ def test_the_register_keeps_each_value_amount_and_cell(register_url: str, tmp_pa
     assert (pay["kind"], pay["cell"], pay["amount"], pay["paid_on"]) == (
         "Phase 1", "D2", "6000.00", date(2022, 6, 15).isoformat(),
     )  # fmt: skip
+
+
+def test_days_and_amounts_are_kept_exactly(register_url: str, tmp_path: Path) -> None:
+    # Days with three decimals (work units), an amount to the cent: no float on the way.
+    odd = line("IDF-2022-101", "F-109", 1, jours=Decimal("2.125"), montant_ht=Decimal("2550.05"))
+    validate(register_url, "2022T1", [workbook(tmp_path, "t1.xlsx", [A], [odd], [])])
+    (file,) = export(register_url)["files"]
+    (kept,) = file["lines"]
+    assert (kept["days"], kept["amount"], kept["eligible"]) == ("2.125", "2550.05", "2550.00")

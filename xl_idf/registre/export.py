@@ -21,7 +21,9 @@ _HIDDEN = {"id", "file_id", "recorded_at", "replaced_by"}
 
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return str(value.quantize(Decimal("0.01")))
+        # Two decimals, or as many as the value has (days): the same text from either database.
+        cents = value.quantize(Decimal("0.01"))
+        return str(cents) if cents == value else str(value.normalize())
     if isinstance(value, date | datetime):
         return value.isoformat()
     return value

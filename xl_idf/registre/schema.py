@@ -25,18 +25,28 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeEngine
 
+DAY_DECIMALS = 6
+
 
 class Exact(TypeDecorator[Decimal]):
-    """A Decimal kept to the digit: NUMERIC(14, 2) where it is exact, text on SQLite."""
+    """A Decimal kept to the digit: NUMERIC(18, `scale`) where it is exact, text on SQLite.
 
-    impl = Numeric(14, 2)
+    Money has 2 decimals (the reader rounds an amount to the cent); days keep up to 6 (staff
+    count half days, and a day in work units may have more).
+    """
+
+    impl = Numeric(18, 2)
     cache_ok = True
+
+    def __init__(self, scale: int = 2) -> None:
+        super().__init__()
+        self.scale = scale
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         """Text on SQLite, NUMERIC elsewhere."""
         if dialect.name == "sqlite":
-            return dialect.type_descriptor(String(24))
-        return dialect.type_descriptor(Numeric(14, 2, asdecimal=True))
+            return dialect.type_descriptor(String(40))
+        return dialect.type_descriptor(Numeric(18, self.scale, asdecimal=True))
 
     def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> Any:
         """A Decimal to the database: its exact text on SQLite."""
@@ -117,7 +127,7 @@ lines = Table(
     Column("invoice_key", String(255), index=True),
     Column("service_on", Date),
     Column("paid_on", Date),
-    Column("days", Exact),
+    Column("days", Exact(DAY_DECIMALS)),
     Column("amount", Exact),
     Column("eligible", Exact, nullable=False),
     Column("excluded", Boolean, nullable=False),

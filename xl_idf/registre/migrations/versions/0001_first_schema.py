@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-# The exact-decimal type of money and days (NUMERIC, text on SQLite): it has not changed since.
+# The exact-decimal type of money and days (NUMERIC, text on SQLite).
 from xl_idf.registre.schema import Exact
 
 # revision identifiers, used by Alembic.
@@ -104,7 +104,7 @@ def upgrade() -> None:
         sa.Column("invoice_key", sa.String(length=255), nullable=True),
         sa.Column("service_on", sa.Date(), nullable=True),
         sa.Column("paid_on", sa.Date(), nullable=True),
-        sa.Column("days", Exact(), nullable=True),
+        sa.Column("days", Exact(6), nullable=True),
         sa.Column("amount", Exact(), nullable=True),
         sa.Column("eligible", Exact(), nullable=False),
         sa.Column("excluded", sa.Boolean(), nullable=False),
