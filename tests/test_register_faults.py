@@ -164,3 +164,27 @@ def test_the_register_comes_from_the_environment(
     monkeypatch.setenv("XLIDF_REGISTRE", str(tmp_path / "equipe.sqlite"))
     assert runner.invoke(app, ["registre", "init"]).exit_code == 0
     assert (tmp_path / "equipe.sqlite").exists()
+
+
+def test_a_run_waits_for_the_one_recording_then_records_after_it(
+    register_url: str, tmp_path: Path
+) -> None:
+    from xl_idf.registre.store import open_register, recording
+
+    files = quarter_files(tmp_path)
+    engine = open_register(register_url)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with recording(engine):
+        # Another officer's run, while this one holds the register's lock.
+        waiting = subprocess.Popen(
+            command("validate", *map(str, files["2022T1"]), "--registre", register_url,
+                    "--trimestre", "2022T1"),
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path,
+        )  # fmt: skip
+        with pytest.raises(subprocess.TimeoutExpired):
+            waiting.wait(timeout=8)
+    _, err = waiting.communicate(timeout=300)
+    assert waiting.returncode == 0, err
+    assert "« afnor-2022T1.xlsx » enregistré" in err
+    assert [f["name"] for f in export(register_url)["files"]] == ["afnor-2022T1.xlsx"]
+    engine.dispose()
