@@ -42,9 +42,8 @@ def test_state_as_csv_for_french_excel(tmp_path: Path) -> None:
     url = str(tmp_path / "r.sqlite")
     validate(url, "2022T1", [workbook(tmp_path, "t1.xlsx", [A], Q1[:1], [])])
     output = tmp_path / "etat.csv"
-    result = runner.invoke(
-        app, ["registre", "etat", "--registre", url, "--format", "csv", "--output", str(output)]
-    )
+    # The format follows --output's extension, as for validate.
+    result = runner.invoke(app, ["registre", "etat", "--registre", url, "--output", str(output)])
     assert result.exit_code == 0, result.output
     rows = output.read_text(encoding="utf-8").splitlines()
     assert rows[0].startswith("\ufeffTrimestre;Prestataire;Département;Dossiers")
@@ -57,3 +56,13 @@ def test_an_empty_register_says_so(tmp_path: Path) -> None:
     assert runner.invoke(app, ["registre", "init", "--registre", url]).exit_code == 0
     result = runner.invoke(app, ["registre", "etat", "--registre", url])
     assert result.stdout == "Registre vide : aucun fichier enregistré.\n"
+
+
+def test_the_dashboard_is_an_xlsx(tmp_path: Path) -> None:
+    url = str(tmp_path / "r.sqlite")
+    assert runner.invoke(app, ["registre", "init", "--registre", url]).exit_code == 0
+    result = runner.invoke(
+        app, ["registre", "classeur", "--registre", url, "-o", str(tmp_path / "t.csv")]
+    )
+    assert result.exit_code == 2
+    assert "le tableau de bord s'enregistre en .xlsx" in result.stderr

@@ -132,9 +132,14 @@ def _state(registre: str | None, programme: str) -> State:
 def etat(
     registre: RegisterOption = None,
     state_format: Annotated[
-        StateFormat,
-        typer.Option("--format", metavar="FORMAT", help="table (lisible), json ou csv."),
-    ] = StateFormat.TABLE,
+        StateFormat | None,
+        typer.Option(
+            "--format",
+            metavar="FORMAT",
+            help="table (lisible), json ou csv. Par défaut : celui de l'extension de --output, "
+            "sinon table.",
+        ),
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option("--output", metavar="FICHIER", help="Écrire l'état dans ce fichier."),
@@ -146,6 +151,10 @@ def etat(
     from xl_idf.files import write_text_atomically
     from xl_idf.registre import state as states
 
+    if state_format is None:
+        suffix = output.suffix.lower().lstrip(".") if output else ""
+        known = {f.value for f in StateFormat}
+        state_format = StateFormat(suffix) if suffix in known else StateFormat.TABLE
     state = _state(registre, programme)
     writer = {StateFormat.TABLE: states.to_table, StateFormat.JSON: states.to_json,
               StateFormat.CSV: states.to_csv}[state_format]  # fmt: skip
