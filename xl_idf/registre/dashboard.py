@@ -145,7 +145,9 @@ def _chart_sheet(
                     cell.number_format = EUROS
     last = 3 + max(len(rows), 1)
     for c in range(1, len(headers) + 1):
-        sheet.column_dimensions[get_column_letter(c)].width = 18
+        texts = [str(values[c - 1]) for values in rows if isinstance(values[c - 1], str)]
+        width = needed_width([*texts, *headers[c - 1].split()], bold=True) + 2
+        sheet.column_dimensions[get_column_letter(c)].width = max(18, width)
     chart.title = title
     chart.y_axis.title = axis_title
     chart.y_axis.majorGridlines = ChartLines()
