@@ -142,6 +142,20 @@ def test_a_bad_register_call_is_refused_in_french_before_any_file_is_read(
     assert "Traceback" not in result.output
 
 
+def test_a_file_that_is_not_a_register_is_refused(tmp_path: Path) -> None:
+    other = tmp_path / "notes.sqlite"
+    other.write_text("pas une base", encoding="utf-8")
+    sample = ROOT / "workbooks" / "exemple-trimestre-2022T4.xlsx"
+    for args in (["registre", "etat"], ["validate", str(sample), "--trimestre", "2022T4"]):
+        result = runner.invoke(app, [*args, "--registre", str(other)])
+        assert result.exit_code == 2
+        assert (
+            result.stderr
+            == f"Erreur : registre « {other} » inaccessible : file is not a database\n"
+        )
+    assert other.read_text(encoding="utf-8") == "pas une base"
+
+
 def test_reading_a_register_that_does_not_exist_is_refused(tmp_path: Path) -> None:
     for verb in (["etat"], ["exporter"], ["classeur", "-o", str(tmp_path / "t.xlsx")]):
         result = runner.invoke(app, ["registre", *verb, "--registre", str(tmp_path / "r.sqlite")])

@@ -118,13 +118,19 @@ class StateFormat(StrEnum):
 
 
 def _state(registre: str | None, programme: str) -> State:
+    from sqlalchemy.exc import DBAPIError
+
     from xl_idf.registre.record import active_files
     from xl_idf.registre.state import compute_state
+    from xl_idf.registre.store import reason
 
     loaded = _programme(programme)
     engine = _open(registre)
-    with engine.connect() as connection:
-        pasts = active_files(connection)
+    try:
+        with engine.connect() as connection:
+            pasts = active_files(connection)
+    except DBAPIError as exc:
+        _stop(f"registre illisible : {reason(exc)}")
     return compute_state(pasts, loaded.at(loaded.reference_day).target_companies)
 
 
@@ -203,10 +209,17 @@ def exporter(
 ) -> None:
     """Exporte tout le registre en JSON (historique compris) : fichiers, dossiers, lignes,
     versements."""
+    from sqlalchemy.exc import DBAPIError
+
     from xl_idf.files import write_text_atomically
     from xl_idf.registre.export import export_json
+    from xl_idf.registre.store import reason
 
-    text = export_json(_open(registre))
+    engine = _open(registre)
+    try:
+        text = export_json(engine)
+    except DBAPIError as exc:
+        _stop(f"registre illisible : {reason(exc)}")
     if output is None:
         typer.echo(text, nl=False)
         return

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, select, update
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from xl_idf.errors import XlIdfError
 from xl_idf.registre.schema import register_lock
@@ -46,7 +46,9 @@ def register_url(given: str | None) -> str:
 
 
 def shown(url: str) -> str:
-    """The URL as messages write it: without its password."""
+    """The URL as messages write it: an SQLite file by its path; a server without password."""
+    if url.startswith("sqlite:///"):
+        return url.removeprefix("sqlite:///")
     try:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
@@ -90,10 +92,9 @@ def open_register(given: str | None, create: bool = True) -> Engine:
         event.listen(engine, "connect", _sqlite_settings)
     try:
         upgrade(engine)
-    except OperationalError as exc:
+    except DBAPIError as exc:
         engine.dispose()
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise RegisterError(f"registre « {shown(url)} » inaccessible : {reason}") from None
+        raise RegisterError(f"registre « {shown(url)} » inaccessible : {reason(exc)}") from None
     # No connection is kept open: a check's child processes are forked after this.
     engine.dispose()
     return engine
@@ -144,9 +145,14 @@ def recording(engine: Engine) -> Iterator[Connection]:
                 .values(runs=register_lock.c.runs + 1)
             )
             yield connection
-    except OperationalError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise RegisterError(f"registre non modifié : {reason}") from None
+    except DBAPIError as exc:
+        raise RegisterError(f"registre non modifié : {reason(exc)}") from None
+
+
+def reason(exc: DBAPIError) -> str:
+    """The database's own reason, on one line (its words: the server's or SQLite's)."""
+    text = str(exc.orig).strip() if exc.orig else str(exc)
+    return text.splitlines()[0] if text else type(exc.orig).__name__
 
 
 def runs(engine: Engine) -> int:
