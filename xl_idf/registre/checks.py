@@ -155,7 +155,9 @@ def _caps_over_quarters(
         if len(here) == len(mine):
             continue  # nothing but the file's own lines: the file's rules have capped them
         params = parameters_on(owner.filed_on, programme)
-        first = min(p.quarter for p in pasts if any(d.number_key == number_key for d in p.dossiers))
+        # From the dossier's first quarter in the register (or its first line's, at least).
+        seen = {p.quarter for p in pasts if any(d.number_key == number_key for d in p.dossiers)}
+        first = min(seen | {q for q, _ in mine if q})
         quarters = f"{first} à {quarter}"
         spent = sum((line.eligible for _, line in mine), ZERO)
         days2 = sum((line.days or ZERO for _, line in mine if line.phase == 2), Decimal(0))
