@@ -66,3 +66,25 @@ def test_the_dashboard_is_an_xlsx(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "le tableau de bord s'enregistre en .xlsx" in result.stderr
+
+
+def test_the_command_line_loads_no_database_library_until_a_register_is_asked_for(
+    tmp_path: Path,
+) -> None:
+    import subprocess
+    import sys
+
+    sample = Path(__file__).parents[1] / "workbooks" / "exemple-trimestre-2022T4.xlsx"
+    script = (
+        "import sys; from xl_idf.cli import app\n"
+        "try:\n"
+        f"    app([{'validate'!r}, {str(sample)!r}, '--format', 'json'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print([m for m in ('sqlalchemy', 'alembic', 'psycopg') if m in sys.modules],"
+        " file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=300, check=False)  # fmt: skip
+    assert done.stderr.strip().splitlines()[-1] == "[]"
+    assert list(tmp_path.iterdir()) == []  # no register file made either
