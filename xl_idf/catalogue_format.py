@@ -79,7 +79,7 @@ FORMAT_RULES: tuple[Rule, ...] = (
         "[§Modalités de versement] « Le versement est proportionnel au prorata des dépenses "
         "justifiées » : une dépense justifiée et payée ne change plus",
         "Facture n° {invoice} de « {provider} » justifiée au trimestre {quarter} ({place}) pour "
-        "{before} : {now} dans ce fichier",
+        "{before} : {now}",
     ),
     Rule(
         "R02",
@@ -106,7 +106,7 @@ FORMAT_RULES: tuple[Rule, ...] = (
         "Versement différent d'un trimestre précédent",
         "[§Modalités de versement] les versements de la Région, enregistrés une fois",
         "Versement « {kind} » du {day} enregistré au trimestre {quarter} ({place}) pour "
-        "{before} : {now} dans ce fichier",
+        "{before} : {now}",
     ),
     Rule(
         "R05",

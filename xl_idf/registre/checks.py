@@ -87,12 +87,12 @@ def _lines_changed(
         now = here.get(key)
         owner = owners[str(key[0])]
         if now is None:
-            change, where = "absente", Location(owner.sheet, owner.cell)
+            change, where = "absente de ce fichier", Location(owner.sheet, owner.cell)
         elif (now.days, now.amount) != (before.days, before.amount):
-            change, where = _what(now), Location(now.sheet, now.cell)
+            change, where = f"{_what(now)} dans ce fichier", Location(now.sheet, now.cell)
         elif not now.justified:
             change, where = (
-                "plus justifiée (exclue ou sans acquittement)",
+                "plus justifiée dans ce fichier (exclue ou sans acquittement)",
                 Location(now.sheet, now.cell),
             )
         else:
@@ -197,10 +197,10 @@ def _payments_changed(
         owner = owners[str(key[0])]
         now = here.get(key)
         if now is None:
-            change, where = "absent", Location(owner.sheet, owner.cell)
+            change, where = "absent de ce fichier", Location(owner.sheet, owner.cell)
         elif now.amount != before.amount:
             amount = "montant illisible" if now.amount is None else french.eur(now.amount)
-            change, where = amount, Location(now.sheet, now.cell)
+            change, where = f"{amount} dans ce fichier", Location(now.sheet, now.cell)
         else:
             continue
         found.append(
