@@ -141,6 +141,10 @@ def test_four_quarters(register_url: str, story: dict[str, list[Path]]) -> None:
     ]
     messages = {i["message"] for f in reports["2022T4"][1]["files"] for i in f["issues"]}
     assert (
+        "Facture n° F-202 de « AFNOR » justifiée au trimestre 2022T3 (afnor-2022T3.xlsx, "
+        "Prestations!D5) pour 10\u00a0jours, 12\u00a0000,00\u00a0€ : absente de ce fichier"
+    ) in messages
+    assert (
         "Sur les trimestres 2022T1 à 2022T4, dépenses justifiées retenues : "
         "42\u00a0000,00\u00a0€ pour un plafond de 36\u00a0000,00\u00a0€ sur tout le parcours "
         "(6\u00a0000,00\u00a0€ au-delà) ; le dû est à revoir sous ce plafond"
