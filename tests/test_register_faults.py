@@ -202,3 +202,23 @@ def test_a_run_waits_for_the_one_recording_then_records_after_it(
     assert "« afnor-2022T1.xlsx » enregistré" in err
     assert [f["name"] for f in export(register_url)["files"]] == ["afnor-2022T1.xlsx"]
     engine.dispose()
+
+
+def test_two_first_runs_at_once_on_a_new_register_both_record(
+    register_url: str, tmp_path: Path
+) -> None:
+    files = quarter_files(tmp_path)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    running = [
+        subprocess.Popen(
+            command("validate", str(path), "--registre", register_url, "--trimestre", "2022T4"),
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path,
+        )
+        for path in files["2022T4"]
+    ]  # fmt: skip
+    for process in running:
+        _, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err
+    assert sorted(f["name"] for f in export(register_url)["files"]) == [
+        "afnor-2022T4.xlsx", "cylad-2022T4.xlsx",
+    ]  # fmt: skip

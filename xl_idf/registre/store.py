@@ -25,6 +25,8 @@ ENVIRONMENT = "XLIDF_REGISTRE"
 MIGRATIONS = Path(__file__).with_name("migrations")
 # Seconds a run waits for another one recording at the same time.
 BUSY_TIMEOUT = 60
+# PostgreSQL's advisory lock key of schema upgrades (any number of xl-idf's own).
+MIGRATION_LOCK = 741_2022
 
 
 class RegisterError(XlIdfError):
@@ -117,6 +119,12 @@ def upgrade(engine: Engine) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
+        # One run at a time: two first runs at once on a new register would both create the
+        # tables. SQLite: the write lock from the start; PostgreSQL: a lock for the transaction.
+        if engine.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
