@@ -88,3 +88,11 @@ def test_the_command_line_loads_no_database_library_until_a_register_is_asked_fo
                           cwd=tmp_path, timeout=300, check=False)  # fmt: skip
     assert done.stderr.strip().splitlines()[-1] == "[]"
     assert list(tmp_path.iterdir()) == []  # no register file made either
+
+
+def test_every_register_command_is_in_the_readme() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Registre du programme", 1)[1].split("\n## ", 1)[0]
+    for verb in ("init", "etat", "classeur", "exporter"):
+        assert f"xl-idf registre {verb}" in section
+    assert "--registre registre-idf.sqlite --trimestre 2022T4" in section
