@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from postgres_server import Server, server_binaries
 
 from xl_idf.programme import Parameters, Programme, load_programme
 from xl_idf.records import Dossier, ExpenseLine, LegalForm, Payment, PaymentType
@@ -31,7 +33,31 @@ needs_poppler = pytest.mark.skipif(
     reason="poppler-utils (pdftotext) not on PATH: install Debian's poppler-utils "
     "(required when CI is set)",
 )
+# The register's tests run on SQLite and on a PostgreSQL server they start themselves
+# (tests/postgres_server.py): Debian's `postgresql` must be installed, required when CI is set.
+needs_postgresql = pytest.mark.skipif(
+    server_binaries() is None and not os.environ.get("CI"),
+    reason="PostgreSQL server (initdb) not installed: install Debian's postgresql "
+    "(required when CI is set)",
+)
 MADE_UP = TESTS / "programmes" / "made-up.toml"
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Server]:
+    """A PostgreSQL server for the whole session, stopped at its end."""
+    server = Server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=needs_postgresql)])
+def register_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty register's URL: an SQLite file, then a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "registre-idf.sqlite")
+    server: Server = request.getfixturevalue("postgres")
+    return server.new_database()
 
 
 @pytest.fixture(scope="session")

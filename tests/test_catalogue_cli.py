@@ -34,7 +34,7 @@ def test_every_spec_code_is_in_the_catalogue_with_its_severity():
 def test_codes_are_unique_and_well_formed():
     assert len(CATALOGUE) == len(RULES)
     for rule in RULES:
-        assert rule.code[0] in "EXSPFC"
+        assert rule.code[0] in "EXSPFCR"
         assert rule.code[1:].isdigit()
         assert len(rule.code) == 3
 

@@ -85,7 +85,8 @@ def test_every_message_of_a_real_run_is_written_the_french_way(every_code: Path)
     # The run says (almost) every code of the catalogue, each of them checked below.
     seen = {i["code"] for i in issues}
     # S03 cannot happen under Occitanie's figures (5 x 1,200 + 25 x 1,200 = the journey cap).
-    assert set(CATALOGUE) - seen == {"S03"}
+    # The R codes need a register's earlier quarters: tests/test_register_*.py read their forms.
+    assert {code for code in set(CATALOGUE) - seen if code[0] != "R"} == {"S03"}
     wrong = {(i["code"], i["message"]): problems(i["message"]) for i in issues}
     assert {key: found for key, found in wrong.items() if found} == {}
     explanations = [line for f in report["files"] for d in f["dossiers"]

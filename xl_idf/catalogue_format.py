@@ -1,4 +1,5 @@
-"""The catalogue's rules of the workbook's format (F) and of the checks across files (C)."""
+"""The catalogue's rules of the workbook's format (F), of the checks across files (C), and of the
+checks across quarters against the programme's register (R, `xl-idf validate --registre`)."""
 
 from __future__ import annotations
 
@@ -69,5 +70,50 @@ FORMAT_RULES: tuple[Rule, ...] = (
         "Classeur sans dossier",
         _FORMAT,
         "Aucun dossier dans la feuille « {sheet} » : classeur vide ou mal rempli ?",
+    ),
+    # Across quarters (xl-idf validate --registre): the file against the register's earlier ones.
+    Rule(
+        "R01",
+        E,
+        "Ligne justifiée disparue ou modifiée",
+        "[§Modalités de versement] « Le versement est proportionnel au prorata des dépenses "
+        "justifiées » : une dépense justifiée et payée ne change plus",
+        "Facture n° {invoice} de « {provider} » justifiée au trimestre {quarter} ({place}) pour "
+        "{before} : {now}",
+    ),
+    Rule(
+        "R02",
+        E,
+        "Facture déjà présentée un trimestre précédent",
+        "[§Modalités de versement] « Le versement est proportionnel au prorata des dépenses "
+        "justifiées » : une facture n'est justifiée qu'une fois",
+        "Facture n° {invoice} déjà présentée au trimestre {quarter} par « {provider} » pour le "
+        "dossier « {other} » ({place}) : une facture n'est payée qu'une fois",
+    ),
+    Rule(
+        "R03",
+        W,
+        "Plafond du parcours dépassé sur plusieurs trimestres",
+        "[§Dépenses concernées] plafonds « pour la totalité du parcours d'accompagnement » ; "
+        "[§Montant de l'aide] durée de la phase 2",
+        "Sur les trimestres {quarters}, {what} : {found} pour un plafond de {cap} sur tout le "
+        "parcours ({excess} au-delà) ; le dû est à revoir sous ce plafond",
+        parameters=("total_cap", "phase2_max_days"),
+    ),
+    Rule(
+        "R04",
+        E,
+        "Versement différent d'un trimestre précédent",
+        "[§Modalités de versement] les versements de la Région, enregistrés une fois",
+        "Versement « {kind} » du {day} enregistré au trimestre {quarter} ({place}) pour "
+        "{before} : {now}",
+    ),
+    Rule(
+        "R05",
+        W,
+        "Dossier changé depuis le trimestre précédent",
+        "[§Critères d'éligibilité] l'entreprise accompagnée, sa taille et son prestataire "
+        "référencé",
+        "{what} : « {before} » au trimestre {quarter} ({place}), « {now} » ici : à vérifier",
     ),
 )

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -17,6 +17,9 @@ from xl_idf.cli_french import FrenchCommand, FrenchGroup, speak_french
 from xl_idf.errors import XlIdfError
 from xl_idf.files import WORKBOOK_EXTENSIONS, Protected, writable_folder, write_text_atomically
 from xl_idf.programme import DEFAULT_PROGRAMME, Programme, load_programme
+
+if TYPE_CHECKING:
+    from xl_idf.report import Report
 
 speak_french()
 app = typer.Typer(
@@ -228,6 +231,19 @@ def validate(
         int,
         typer.Option("--jobs", min=1, max=64, metavar="N", help="Fichiers contrôlés en parallèle."),
     ] = 1,
+    registre: Annotated[
+        str | None,
+        typer.Option(
+            "--registre",
+            metavar="REGISTRE",
+            help="Enregistrer les fichiers lus dans le registre du programme (fichier SQLite ou "
+            "postgresql+psycopg://…) et les contrôler face aux trimestres précédents (R01-R05).",
+        ),
+    ] = None,
+    trimestre: Annotated[
+        str | None,
+        typer.Option("--trimestre", metavar="TRIMESTRE", help="Trimestre des fichiers (2022T4)."),
+    ] = None,
 ) -> None:
     """Contrôle des classeurs trimestriels : chaque problème avec sa cellule, les subventions
     et les versements de chaque dossier. Code de sortie : 0 tout est valide, 1 un fichier est
@@ -250,8 +266,13 @@ def validate(
         _check_annotate(annotate)
     chosen = report_format or _format_of(output)
     progress = _progress_bar() if sys.stderr.isatty() else None
+    register = None
+    if registre is not None or trimestre is not None:
+        from xl_idf.registre.commands import recorder
+
+        register = recorder(registre, trimestre, loaded, jobs)
     try:
-        _checked(files, loaded, jobs, strict, progress, chosen, content, output, annotate)
+        _checked(files, loaded, jobs, strict, progress, chosen, content, output, annotate, register)
     except KeyboardInterrupt:
         # Ctrl+C: outputs are written whole or not at all, inputs never; say so, no traceback.
         # A workbook interrupted while saving leaves a zip writer whose clean-up at exit would
@@ -271,12 +292,15 @@ def _checked(
     content: Content,
     output: Path | None,
     annotate: Path | None,
+    register: Callable[[Report, list[Path]], Report] | None = None,
 ) -> None:
     """Check the files, write the report and the annotated copies, exit with the verdict."""
     from xl_idf import report as reports
     from xl_idf.validate import validate as run
 
     report = run(files, loaded, jobs=jobs, strict=strict, progress=progress)
+    if register is not None:
+        report = register(report, files)
     if chosen is Format.CSV:
         text = (reports.dossiers_csv if content is Content.DOSSIERS else reports.to_csv)(report)
         # A BOM, wherever the CSV goes, lets French Excel read its accents right.
@@ -350,6 +374,11 @@ def _progress_bar() -> Callable[[int, int], None]:
         sys.stderr.flush()
 
     return show
+
+
+from xl_idf.registre.commands import registre_app  # noqa: E402  (the group, its work lazy)
+
+app.add_typer(registre_app, name="registre")
 
 
 def main() -> None:

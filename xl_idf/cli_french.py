@@ -155,7 +155,7 @@ class _French:
             if type(exc).__name__ == "NoArgsIsHelpError" and context is not None:
                 # A bare `xl-idf`: how to use it, in a few lines, without « Erreur ».
                 typer.echo(context.get_usage(), err=True)
-                typer.echo(_command_line(), err=True)
+                typer.echo(_command_line(context), err=True)
                 typer.echo(f"Aide : {context.command_path} --help", err=True)
                 sys.exit(2)
             if context is not None:
@@ -210,8 +210,11 @@ class FrenchGroup(_French, typer.core.TyperGroup):
                 formatter.write_dl(rows)
 
 
-def _command_line() -> str:
-    """The commands, named both ways, for the short usage of a bare `xl-idf`."""
+def _command_line(context: Any) -> str:
+    """The commands, named both ways, for the short usage of a bare `xl-idf` (or of a bare
+    sub-group such as `xl-idf registre`: its own commands)."""
+    if context.parent is not None:
+        return "Commandes : " + ", ".join(context.command.list_commands(context))
     return "Commandes : " + ", ".join(f"{fr} ({en})" for fr, en in ALIASES.items())
 
 
