@@ -144,10 +144,17 @@ def test_four_quarters(register_url: str, story: dict[str, list[Path]]) -> None:
         "Facture n° F-202 de « AFNOR » justifiée au trimestre 2022T3 (afnor-2022T3.xlsx, "
         "Prestations!D5) pour 10\u00a0jours, 12\u00a0000,00\u00a0€ : absente de ce fichier"
     ) in messages
+    # B's journey, each line once (F-202 of Q3 stays: it was justified): phase 1 6,000, phase 2
+    # 36,000 over 30 days, 35 days in all. Under the caps (the core's rules, as in one file):
+    # phase 2 base min(36,000, 1,200 x 25 = 30,000) = 30,000, journey 6,000 + 30,000 = 36,000;
+    # due 6,000 + advance 70 % x 15,000 = 10,500 + balance min(15,000, 50 % x 30,000) - 10,500
+    # = 4,500: 21,000. The Q4 file alone (F-201, F-203, F-204: phase 2 24,000): 6,000 + 10,500
+    # + (12,000 - 10,500 = 1,500) = 18,000.
     assert (
         "Sur les trimestres 2022T1 à 2022T4, dépenses justifiées retenues : "
         "42\u00a0000,00\u00a0€ pour un plafond de 36\u00a0000,00\u00a0€ sur tout le parcours "
-        "(6\u00a0000,00\u00a0€ au-delà) ; le dû est à revoir sous ce plafond"
+        "(6\u00a0000,00\u00a0€ au-delà) ; dû sous les plafonds du parcours : "
+        "21\u00a0000,00\u00a0€ (ce fichier seul : 18\u00a0000,00\u00a0€)"
     ) in messages
     assert any(m.startswith("Sur les trimestres 2022T1 à 2022T4, jours justifiés "
                             "en phase 2 : 30\u00a0jours pour un plafond de 25\u00a0jours")

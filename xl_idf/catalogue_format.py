@@ -97,7 +97,8 @@ FORMAT_RULES: tuple[Rule, ...] = (
         "[§Dépenses concernées] plafonds « pour la totalité du parcours d'accompagnement » ; "
         "[§Montant de l'aide] durée de la phase 2",
         "Sur les trimestres {quarters}, {what} : {found} pour un plafond de {cap} sur tout le "
-        "parcours ({excess} au-delà) ; le dû est à revoir sous ce plafond",
+        "parcours ({excess} au-delà) ; dû sous les plafonds du parcours : {journey} (ce fichier "
+        "seul : {file})",
         parameters=("total_cap", "phase2_max_days"),
     ),
     Rule(

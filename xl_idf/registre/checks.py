@@ -16,7 +16,8 @@ from xl_idf.catalogue import finding
 from xl_idf.dossier import parameters_on
 from xl_idf.findings import Finding, Location
 from xl_idf.money import ZERO
-from xl_idf.programme import Programme
+from xl_idf.payments import NOTHING, Instalments, schedule_payments
+from xl_idf.programme import Parameters, Programme
 from xl_idf.registre.snapshot import DossierRow, LineRow, PaymentRow, Snapshot
 
 LineKey = tuple[str | None, str | None, str | None]
@@ -159,27 +160,50 @@ def _caps_over_quarters(
         seen = {p.quarter for p in pasts if any(d.number_key == number_key for d in p.dossiers)}
         first = min(seen | {q for q, _ in mine if q})
         quarters = f"{first} à {quarter}"
-        spent = sum((line.eligible for _, line in mine), ZERO)
-        days2 = sum((line.days or ZERO for _, line in mine if line.phase == 2), Decimal(0))
+        lines = [line for _, line in mine]
+        spent = sum((line.eligible for line in lines), ZERO)
+        days2 = sum((line.days or ZERO for line in lines if line.phase == 2), Decimal(0))
         where = Location(owner.sheet, owner.cell)
+        due = _journey_due(owner, lines, params)
+        overruns = []
         if spent > params.total_cap:
-            found.append(
-                finding(
-                    "R03", where, owner.number, quarters=quarters,
-                    what="dépenses justifiées retenues", found=french.eur(spent),
-                    cap=french.eur(params.total_cap), excess=french.eur(spent - params.total_cap),
-                )
-            )  # fmt: skip
+            overruns.append((
+                "dépenses justifiées retenues", french.eur(spent), french.eur(params.total_cap),
+                french.eur(spent - params.total_cap),
+            ))  # fmt: skip
         if days2 > params.phase2_max_days:
+            overruns.append((
+                "jours justifiés en phase 2", french.days(days2),
+                french.days(params.phase2_max_days),
+                french.days(days2 - params.phase2_max_days),
+            ))  # fmt: skip
+        for what, total, cap, excess in overruns:
             found.append(
                 finding(
-                    "R03", where, owner.number, quarters=quarters,
-                    what="jours justifiés en phase 2", found=french.days(days2),
-                    cap=french.days(params.phase2_max_days),
-                    excess=french.days(days2 - params.phase2_max_days),
+                    "R03", where, owner.number, quarters=quarters, what=what, found=total,
+                    cap=cap, excess=excess, journey=french.eur(due.total),
+                    file=french.eur(owner.due.total),
                 )
             )  # fmt: skip
     return found
+
+
+def _journey_due(owner: DossierRow, lines: Sequence[LineRow], params: Parameters) -> Instalments:
+    """What is due on the journey's justified lines of every quarter, each once: the core's own
+    payment rules (P01-P04, the phase and journey caps) on their sums, as within one file."""
+    if not owner.counts:
+        return NOTHING
+    advance = owner.paid.advance_phase2
+    schedule = schedule_payments(
+        owner.subsidy_phase1,
+        owner.subsidy_phase2,
+        sum((line.eligible for line in lines if line.phase == 1), ZERO),
+        sum((line.eligible for line in lines if line.phase == 2), ZERO),
+        sum((line.days or ZERO for line in lines), ZERO),
+        params,
+        recorded_advance=advance if advance > 0 else None,
+    )
+    return schedule.due
 
 
 def _payments_changed(

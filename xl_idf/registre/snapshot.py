@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from xl_idf.decisions import JUSTIFIED
 from xl_idf.dossier import DossierResult
 from xl_idf.money import ZERO
 from xl_idf.payments import Instalments
@@ -69,8 +70,8 @@ class LineRow:
 
     @property
     def justified(self) -> bool:
-        """Paid and not excluded: it counts for the payments (SPEC 3)."""
-        return not self.excluded and self.paid_on is not None
+        """Paid and not excluded: it counts for the payments (SPEC 3), as the core decides it."""
+        return JUSTIFIED.holds({"paid": self.paid_on is not None, "counts": not self.excluded})
 
 
 @dataclass(frozen=True)
