@@ -19,7 +19,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from xl_idf import providers, values
 from xl_idf.catalogue import finding
-from xl_idf.errors import ValueRejected, XlIdfError
+from xl_idf.errors import XlIdfError
 from xl_idf.findings import Finding, Location
 from xl_idf.ooxml import column_letters, formulas_without_value, percent_cells
 from xl_idf.programme import Parameters
@@ -32,6 +32,7 @@ from xl_idf.records import (
     PaymentType,
     Record,
 )
+from xl_idf.sheet_rows import RowCells, attempt, read_column
 
 # How far down a sheet the header row is looked for (a few title rows at most).
 HEADER_SEARCH_ROWS = 30
@@ -272,6 +273,7 @@ class _Sheet:
         # Read by their cell's format: found once the header row says where the column is.
         self.formatted, self.find_percent_cells = formatted, find_percent_cells
         self.percent_cells: frozenset[str] = frozenset()
+        self.positions: Mapping[str, int] = {}
 
     def header_row(self, first_data_row: int | None) -> int | None:
         """The 0-based index of the header row: the table's, else the row most labels match."""
@@ -315,43 +317,56 @@ class _Sheet:
                 if field in letters
             )
         )
-        for index in range(header + 1, len(self.rows)):
-            row = self.rows[index]
-            if all(values.is_blank(cell) for cell in row):
-                continue
-            yield self._record(index + 1, row, columns, letters, missing, found)
+        self.positions = columns
+        body = [
+            index
+            for index in range(header + 1, len(self.rows))
+            if not all(values.is_blank(cell) for cell in self.rows[index])
+        ]
+        # Each column typed at once, each distinct value of it read once (sheet_rows.read_column).
+        readings = {
+            field: read_column(self.readers[field], self.rows, body, position)
+            for field, position in columns.items()
+        }
+        for at, index in enumerate(body):
+            yield self._record(index + 1, at, readings, letters, missing, found)
 
     def _record(
         self,
         number: int,
-        row: list[Any],
-        columns: Mapping[str, int],
+        at: int,
+        readings: Mapping[str, list[values.Reading[Any] | str]],
         letters: Mapping[str, str],
         missing: frozenset[str],
         found: list[Finding],
     ) -> Record:
         kwargs: dict[str, Any] = {}
-        cells: dict[str, str] = {}
         unreadable = set(missing)
         problems: list[tuple[str, str, dict[str, str]]] = []  # field, code, message fields
-        for field, position in columns.items():
-            cell = cells[field] = f"{letters[field]}{number}"
-            if cell in self.pending:
+        special = self.pending or self.percent_cells
+        for field, column in readings.items():
+            reading = column[at]
+            if special:
+                cell = f"{letters[field]}{number}"
+                if cell in self.pending:
+                    unreadable.add(field)
+                    problems.append((field, "F08", {}))
+                    continue
+                if cell in self.percent_cells:
+                    row = self.rows[number - 1]
+                    position = self.positions[field]
+                    raw = row[position] if position < len(row) else None
+                    reading = attempt(self.formatted[field], raw)
+            if reading.__class__ is str:
                 unreadable.add(field)
-                problems.append((field, "F08", {}))
+                problems.append((field, "F04", {"why": reading}))
                 continue
-            read = self.formatted[field] if cell in self.percent_cells else self.readers[field]
-            try:
-                reading = read(row[position] if position < len(row) else None)
-            except ValueRejected as exc:
-                unreadable.add(field)
-                problems.append((field, "F04", {"why": str(exc)}))
-                continue
-            kwargs[field] = reading.value
-            if reading.note:
-                problems.append((field, "F05", {"note": reading.note}))
+            kwargs[field] = reading.value  # type: ignore[union-attr]
+            if reading.note:  # type: ignore[union-attr]
+                problems.append((field, "F05", {"note": reading.note}))  # type: ignore[union-attr]
         record = self.kind(
-            **kwargs, row=number, cells=cells, unreadable=frozenset(unreadable),
+            **kwargs, row=number, cells=RowCells(letters, number),
+            unreadable=frozenset(unreadable) if unreadable else _NOTHING,
             sheet_name="" if self.name == self.kind.SHEET else self.name,
         )  # fmt: skip
         for field, code, details in problems:
@@ -362,3 +377,6 @@ class _Sheet:
                 )
             )  # fmt: skip
         return record
+
+
+_NOTHING: frozenset[str] = frozenset()
