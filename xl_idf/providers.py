@@ -81,7 +81,15 @@ def _known(params: Parameters) -> _Directory:
 
 def identify(text: str, params: Parameters) -> str | None:
     """The referenced provider `text` names (by its name or an alias, a legal form aside)."""
-    known = _known(params)
+    return _identify(text, params.providers, params.provider_aliases, params.legal_forms)
+
+
+@lru_cache(maxsize=4096)
+def _identify(
+    text: str, providers: tuple[str, ...], aliases: Aliases, forms: tuple[str, ...]
+) -> str | None:
+    """`identify`, cached: every line of a quarter names one of a few providers."""
+    known = _directory(providers, aliases, forms)
     return next((known.providers[key] for key in known.bases(text) if key in known.providers), None)
 
 
