@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -74,8 +75,8 @@ def parameter(value: object, unit: str) -> str:
     if isinstance(value, tuple):
         return listing([str(item) for item in value])
     if isinstance(value, Decimal):
-        shown = {"EUR": eur, "percent": percent, "days": days}.get(unit, number)
-        return shown(value)
+        shown: dict[str, Callable[[Decimal], str]] = {"EUR": eur, "percent": percent, "days": days}
+        return shown.get(unit, number)(value)
     if isinstance(value, date):
         return day(value)
     if isinstance(value, int):
