@@ -21,7 +21,7 @@ from xl_idf import providers, values
 from xl_idf.catalogue import finding
 from xl_idf.errors import XlIdfError
 from xl_idf.findings import Finding, Location
-from xl_idf.ooxml import column_letters, formulas_without_value, percent_cells
+from xl_idf.ooxml import column_letters, formulas_without_value, percent_cells, table_starts
 from xl_idf.programme import Parameters
 from xl_idf.records import (
     NO_APPROVAL,
@@ -204,13 +204,21 @@ class _Book:
         # Each table's sheet by the table's folded name, and each sheet's first data row.
         self.tables: dict[str, str] = {}
         self.first_data_rows: dict[str, int] = {}
-        for table_name in self._call(lambda: book.table_names) or ():
-            table = self._table(table_name)
-            if table is None:
-                continue
-            self.tables[values.fold(table_name)] = table.sheet
-            if table.start:
-                self.first_data_rows.setdefault(table.sheet, table.start[0])
+        names = self._call(lambda: book.table_names) or ()
+        # The tables' places from their XML parts: calamine would read each sheet again.
+        starts = table_starts(path) if names else {}
+        for table_name in names:
+            start: int | None
+            if starts is not None and table_name in starts:
+                sheet, start = starts[table_name]
+            else:
+                table = self._table(table_name)
+                if table is None:
+                    continue
+                sheet, start = table.sheet, table.start[0] if table.start else None
+            self.tables[values.fold(table_name)] = sheet
+            if start is not None:
+                self.first_data_rows.setdefault(sheet, start)
 
     def rows(self, name: str) -> list[list[Any]]:
         """A sheet's cells, rows of values (read once)."""
