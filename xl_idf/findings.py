@@ -24,7 +24,7 @@ class Severity(StrEnum):
         return {"error": "erreur", "warning": "avertissement", "info": "information"}[self.value]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Location:
     """Where a value sits: sheet and cell (both None for a value typed in a formula)."""
 
@@ -35,7 +35,7 @@ class Location:
 NOWHERE = Location()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One thing a rule found, located to its sheet and cell and tied to its dossier."""
 
@@ -52,7 +52,7 @@ class Finding:
         return replace(self, file=file)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Rule:
     """One code of the catalogue."""
 

@@ -53,7 +53,7 @@ class PaymentType(StrEnum):
     BALANCE_PHASE2 = "Solde phase 2"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Record:
     """What every record shares: the cells it was read from and the values it could not read."""
 
@@ -142,7 +142,7 @@ class Record:
         return {f.name: f.metadata["header"] for f in fields(cls) if "header" in f.metadata}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Dossier(Record):
     """One company's dossier (sheet Dossiers): who it is, its quote, its de minimis situation."""
 
@@ -192,7 +192,7 @@ class Dossier(Record):
         return self.numero
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ExpenseLine(Record):
     """One invoice line of a service performed for a dossier (sheet Prestations)."""
 
@@ -212,7 +212,7 @@ class ExpenseLine(Record):
     date_acquittement: date | None = column("Date d'acquittement")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Payment(Record):
     """A payment already made by the Région for a dossier (sheet Versements)."""
 

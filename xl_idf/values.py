@@ -76,7 +76,7 @@ _SIRET_WRITTEN = re.compile(r"[0-9]+(?:[.\u0020\u00a0\u202f]+[0-9]+)*")
 _SIRET_SEPARATORS = re.compile(r"[.\u0020\u00a0\u202f]+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reading(Generic[T]):
     """A value read from a cell, with the French note saying how leniently it was read."""
 

@@ -139,6 +139,8 @@ def read_workbook(path: Path, params: Parameters) -> WorkbookContent:
             )
         sheet = _sheet(book, name, kind, readers[kind], pending, path)
         records[kind] = tuple(sheet.records(first_data_row, found))
+        del sheet
+        book.forget(name)  # its cells are in the records now: not held twice
     return WorkbookContent(
         path=str(path),
         dossiers=records[Dossier],  # type: ignore[arg-type]
@@ -226,6 +228,10 @@ class _Book:
             sheet = self._call(lambda: self.book.get_sheet_by_name(name))
             self._rows[name] = self._call(lambda: sheet.to_python(skip_empty_area=False))
         return self._rows[name]
+
+    def forget(self, name: str) -> None:
+        """Let a sheet's cells go."""
+        self._rows.pop(name, None)
 
     def _table(self, name: str) -> Any:
         """A table, or None for one holding only its header row (calamine panics on it)."""
