@@ -29,7 +29,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import time
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -165,43 +164,48 @@ class Measure:
     command: list[str]
     size: int | None = None  # lines of the quarter it reads, for the ratios
     kind: str = ""
+    env: dict[str, str] = field(default_factory=dict)
     times: list[float] = field(default_factory=list)
     peak_kib: int = 0
 
     def run(self) -> None:
-        """Run the command once as a process of its own, timing it and reading its peak memory."""
-        began = time.perf_counter()
-        process = subprocess.Popen(
-            self.command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=ROOT
-        )
-        out = process.stdout.read() if process.stdout else b""
-        # wait4 gives the child's own resource use; its children's peak is added by the child
-        # (validate reads each file in a child process of its own): see CHILD_PEAK below.
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
-        elapsed = time.perf_counter() - began
-        if process.returncode not in (0, 1):
-            raise SystemExit(f"{self.label}: exit code {process.returncode}\n{out[-2000:]!r}")
-        reported = _reported(out)
-        self.times.append(reported.get("seconds", elapsed))
-        peak = max(usage.ru_maxrss, reported.get("children_kib", 0))
-        self.peak_kib = max(self.peak_kib, int(peak))
+        """Run the command once, in a small process that times it and reads its peak memory."""
+        # A process forked from this one would start with this one's peak (the quarters built
+        # here): the wrapper, small, starts the command and reports on its children.
+        done = subprocess.run(
+            [sys.executable, "-c", WRAPPER, *self.command],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=ROOT, check=False,
+            env={**os.environ, **self.env},
+        )  # fmt: skip
+        reported = _reported(done.stdout)
+        if reported.get("exit", 0) not in (0, 1) or done.returncode:
+            raise SystemExit(f"{self.label}: exit code {reported.get('exit')}")
+        self.times.append(reported.get("call_seconds", reported["seconds"]))
+        self.peak_kib = max(self.peak_kib, int(reported["peak_kib"]))
 
 
 def _reported(out: bytes) -> dict[str, float]:
-    """What a wrapped command printed last about itself (`BENCH key=value ...`), if anything."""
-    for line in reversed(out.decode(errors="replace").splitlines()):
+    """What the wrapper and the command printed about themselves (`BENCH key=value ...`)."""
+    found: dict[str, float] = {}
+    for line in out.decode(errors="replace").splitlines():
         if line.startswith("BENCH "):
-            return {k: float(v) for k, v in (item.split("=") for item in line.split()[1:])}
-    return {}
+            found.update((k, float(v)) for k, v in (item.split("=") for item in line.split()[1:]))
+    return found
 
 
-# A process that runs a command and reports its children's peak memory, for validate's children.
-CHILD_PEAK = (
-    "import resource, subprocess, sys; "
-    "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); "
-    "print('BENCH children_kib=%d' % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
-)
+# Runs a command; prints its wall time, exit code, the largest peak memory of its processes
+# (validate's children included: each file is read in a child of its own) and its BENCH lines.
+WRAPPER = """
+import resource, subprocess, sys, time
+began = time.perf_counter()
+done = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+seconds = time.perf_counter() - began
+for line in done.stdout.decode(errors="replace").splitlines():
+    if line.startswith("BENCH "):
+        print(line)
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print("BENCH seconds=%f exit=%d peak_kib=%d" % (seconds, done.returncode, peak))
+"""
 CALAMINE = (
     "import sys; from python_calamine import CalamineWorkbook; "
     "book = CalamineWorkbook.from_path(sys.argv[1]); "
@@ -210,7 +214,7 @@ CALAMINE = (
 DISPATCHER = """
 import asyncio, os, statistics, sys, time
 os.environ.update(XLWINGS_ON_SERVER="true", XLWINGS_LICENSE_KEY="noncommercial")
-sys.path.insert(0, "scripts")
+sys.path.insert(0, os.path.join(os.environ.get("BENCH_ROOT", "."), "scripts"))
 import xlwings, xlwings.server
 from build_calculator import load_udfs
 udfs = load_udfs()
@@ -226,7 +230,7 @@ for _ in range(repeat):
     answer = asyncio.run(xlwings.server.custom_functions_call(payload, udfs))
     times.append(time.perf_counter() - began)
     assert len(answer) == rows, answer[:3]
-print("BENCH seconds=%f" % statistics.median(times))
+print("BENCH call_seconds=%f" % statistics.median(times))
 """
 
 
@@ -242,8 +246,7 @@ def measures(folder: Path, sizes: Sequence[int], small: int, rows: int) -> list[
         found.append(Measure(f"calamine read, {size:,} lines", [python, "-c", CALAMINE, str(path)],
                              size, "calamine"))  # fmt: skip
         validate = [xl_idf, "validate", "--format", "json", str(path)]
-        found.append(Measure(f"xl-idf validate, {size:,} lines",
-                             [python, "-c", CHILD_PEAK, *validate], size, "validate"))  # fmt: skip
+        found.append(Measure(f"xl-idf validate, {size:,} lines", validate, size, "validate"))
         frictionless = shutil.which("frictionless") or (
             str(BIN / "frictionless") if (BIN / "frictionless").exists() else None
         )
@@ -255,8 +258,7 @@ def measures(folder: Path, sizes: Sequence[int], small: int, rows: int) -> list[
         for jobs in (1, 2):
             command = [xl_idf, "validate", "--format", "json", "--jobs", str(jobs), *files]
             label = f"validate {small} small files, --jobs {jobs}"
-            wrapped = [python, "-c", CHILD_PEAK, *command]
-            found.append(Measure(label, wrapped, kind=f"jobs{jobs}"))
+            found.append(Measure(label, command, kind=f"jobs{jobs}"))
     found.append(Measure("xl-idf --help", [xl_idf, "--help"]))
     if rows:
         found.append(Measure(f"IDF_SUBVENTION, {rows:,} rows, dispatcher (call only)",
@@ -264,28 +266,39 @@ def measures(folder: Path, sizes: Sequence[int], small: int, rows: int) -> list[
     return found
 
 
+def before(found: Sequence[Measure], baseline: Path) -> list[Measure]:
+    """Each measurement of xl-idf again, with the code of an older checkout at `baseline`."""
+    env = {"PYTHONPATH": str(baseline), "BENCH_ROOT": str(baseline)}
+    return [
+        Measure(f"before: {m.label}", m.command, m.size, f"before {m.kind}", env)
+        for m in found
+        if m.kind != "calamine"
+    ]
+
+
 def table(found: Sequence[Measure], repeat: int) -> str:
     """The results, one line a measurement, then the ratios the targets are stated in."""
-    lines = [
-        f"{'measurement':<52} {'median':>9} {'range':>17} {'peak':>9}",
-    ]
-    floor = {m.size: statistics.median(m.times) for m in found if m.kind == "calamine"}
+    lines = [f"{'measurement':<60} {'median':>9} {'range':>15} {'peak':>9}"]
     for m in found:
         median = statistics.median(m.times)
         spread = f"{min(m.times):.2f}-{max(m.times):.2f} s"
-        lines.append(f"{m.label:<52} {median:>7.3f} s {spread:>17} {m.peak_kib / 1024:>5.0f} MiB")
-    lines.append("")
-    validate = {m.size: statistics.median(m.times) for m in found if m.kind == "validate"}
-    for size, seconds in validate.items():
-        lines.append(f"validate / calamine read, {size:,} lines: {seconds / floor[size]:.1f}x")
-    sizes = sorted(validate)
-    for small, large in itertools.pairwise(sizes):
-        time_ratio = validate[large] / validate[small]
-        lines.append(f"validate {large:,} / {small:,} lines: {time_ratio:.1f}x the time "
-                     f"for {large / small:.0f}x the lines")  # fmt: skip
-    jobs = {m.kind: statistics.median(m.times) for m in found if m.kind.startswith("jobs")}
-    if len(jobs) == 2:
-        lines.append(f"--jobs 2 speed-up on the small files: {jobs['jobs1'] / jobs['jobs2']:.2f}x")
+        lines.append(f"{m.label:<60} {median:>7.3f} s {spread:>15} {m.peak_kib / 1024:>5.0f} MiB")
+    median = {(m.kind, m.size): statistics.median(m.times) for m in found}
+    floor = {size: seconds for (kind, size), seconds in median.items() if kind == "calamine"}
+    for prefix in ("before ", ""):
+        lines.append("")
+        validate = {s: t for (k, s), t in median.items() if k == f"{prefix}validate"}
+        for size, seconds in validate.items():
+            ratio = seconds / floor[size]
+            lines.append(f"{prefix}validate / calamine read, {size:,} lines: {ratio:.1f}x")
+        sizes = sorted(s for s in validate if s)
+        for small, large in itertools.pairwise(sizes):
+            ratio = validate[large] / validate[small]
+            lines.append(f"{prefix}validate {large:,} / {small:,} lines: {ratio:.1f}x the time "
+                         f"for {large / small:.0f}x the lines")  # fmt: skip
+        one, two = median.get((f"{prefix}jobs1", None)), median.get((f"{prefix}jobs2", None))
+        if one and two:
+            lines.append(f"{prefix}--jobs 2 speed-up on the small files: {one / two:.2f}x")
     lines.append(f"(medians of {repeat} interleaved rounds; peak = largest resident set of a run)")
     return "\n".join(lines)
 
@@ -298,8 +311,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--small-files", type=int, default=SMALL_FILES)
     parser.add_argument("--rows", type=int, default=10_000, help="IDF_SUBVENTION rows (0: none)")
     parser.add_argument("--folder", type=Path, default=ROOT / "build" / "bench")
+    parser.add_argument(
+        "--baseline", type=Path, help="an older checkout of xl-idf, measured beside this one"
+    )
     args = parser.parse_args(argv)
     found = measures(args.folder, args.sizes, args.small_files, args.rows)
+    if args.baseline:
+        found += before(found, args.baseline.resolve())
     for round_number in range(args.repeat):
         print(f"round {round_number + 1}/{args.repeat} ...", file=sys.stderr, flush=True)
         for m in found:
