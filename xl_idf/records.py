@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any, ClassVar, Self
 
 from xl_idf import french
@@ -123,8 +124,8 @@ class Record:
         then see it as unreadable, exactly as a value typed as text (one place decides it).
         `names` limits the screen to the fields a rule reads.
         """
-        wanted = self.NOT_NEGATIVE if names is None else self.NOT_NEGATIVE & set(names)
-        negative = [name for name in sorted(wanted) if (getattr(self, name) or 0) < 0]
+        wanted = _screen(self.NOT_NEGATIVE, None if names is None else tuple(names))
+        negative = [name for name in wanted if (getattr(self, name) or 0) < 0]
         if not negative:
             return self, ()
         found = tuple(self.negative(name) for name in negative)
@@ -224,6 +225,12 @@ class Payment(Record):
     type: PaymentType | None = column("Type")
     date_versement: date | None = column("Date")
     montant: Decimal | None = column("Montant (€)")
+
+
+@lru_cache(maxsize=64)
+def _screen(not_negative: frozenset[str], names: tuple[str, ...] | None) -> tuple[str, ...]:
+    """The fields `Record.screened` looks at, in order: found once per kind and list of names."""
+    return tuple(sorted(not_negative if names is None else not_negative & set(names)))
 
 
 def dossier_key(number: str) -> str:
