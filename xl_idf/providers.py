@@ -95,6 +95,26 @@ def _identify(
 
 def match_provider(raw: object, params: Parameters) -> str | None:
     """The referenced provider a cell names, or None (blank, unreadable or unreferenced)."""
+    if isinstance(raw, str):
+        # Every line of a quarter names one of a few providers, spelled a few ways: cached.
+        return _match_text(raw, params.providers, params.provider_aliases, params.legal_forms)
+    return _match(raw, params)
+
+
+@lru_cache(maxsize=4096)
+def _match_text(
+    raw: str, providers: tuple[str, ...], aliases: Aliases, forms: tuple[str, ...]
+) -> str | None:
+    """`match_provider` of a text, for the parameters' providers."""
+    try:
+        text = read_text(raw).value
+    except ValueRejected:
+        return None
+    return None if text is None else _identify(text, providers, aliases, forms)
+
+
+def _match(raw: object, params: Parameters) -> str | None:
+    """`match_provider` of any value."""
     try:
         text = read_text(raw).value
     except ValueRejected:
