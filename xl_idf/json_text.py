@@ -50,7 +50,14 @@ def _write(value: Any, newline: str, out: Any) -> None:
         separator = "[" + inner
         for item in value:
             out(separator)
-            _write(item, inner, out)
+            if isinstance(item, dict | list | tuple):
+                # An element (a finding, a dossier) joined at once: a report holds millions of
+                # small pieces, which would otherwise all be alive until the end.
+                parts: list[str] = []
+                _write(item, inner, parts.append)
+                out("".join(parts))
+            else:
+                _write(item, inner, out)
             separator = "," + inner
         out(newline + "]")
     else:
