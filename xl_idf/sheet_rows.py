@@ -1,9 +1,9 @@
-"""What the rows of a sheet share when read: their cells' addresses, and readers with a memory.
+"""What the rows of a sheet share when read: their cells' addresses, and columns read at once.
 
 A quarter of 100,000 invoice lines is a million cells. Most of them repeat a value of their
-column (the provider, the department, Oui/Non, a phase, a date), so each reader remembers what
-it read; and every row of a sheet shares its columns' letters, so a record's cell addresses
-are made when a finding asks for one, not held ten to a row.
+column (the provider, the department, Oui/Non, a phase, a date), so a column is read once per
+distinct value; and every row of a sheet shares its columns' letters, so a record's cell
+addresses are made when a finding asks for one, not held ten to a row.
 """
 
 from __future__ import annotations
