@@ -48,10 +48,6 @@ def run_isolated(
     """
     # fork: the child starts with the programme and modules already loaded (Linux only).
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-    # What is loaded now (pandas, pandera, the programme) lives as long as the run: out of the
-    # cyclic collector's sight, so that no collection in a child touches (and copies) its pages,
-    # as Python's documentation of gc.freeze advises before fork.
-    gc.freeze()
     start_process = cast(Callable[..., multiprocessing.process.BaseProcess], context.Process)  # type: ignore[attr-defined]
     results: list[T | None] = [None] * len(paths)
     waiting = list(enumerate(paths))
@@ -64,7 +60,6 @@ def run_isolated(
             item.child.kill()
             connection.close()
             item.end()
-        gc.unfreeze()  # a library caller's later garbage is collected as before
     return [r for r in results if r is not None]
 
 
