@@ -1,207 +1,329 @@
-"""Benchmark of xl-idf: how fast the core assesses dossiers (a measurement, not a test).
+"""Benchmark of xl-idf end to end: whole processes on quarters built from the template.
 
-Run: `python scripts/bench.py [--dossiers N]`. Prints one line per measurement with the best of
-several runs and the peak memory the run allocated (tracemalloc).
+Run: `python scripts/bench.py [--sizes 1000 10000 100000] [--repeat 3]`. It builds quarters of
+that many invoice lines (one dossier per 10 lines, one payment per dossier) from the provider
+template, once, in `build/bench/`, then runs each measurement as a process of its own, every
+measurement once per round and the rounds one after the other, so that a noisy machine slows them
+alike. It prints, per measurement, the median wall time of the rounds, their range and the peak
+resident memory of the process (its children's included for `validate`, which reads each file
+in a child), and each `validate`'s ratio to the bare python-calamine read of the same file.
+
+The measurements:
+- `calamine`: python-calamine reading every cell of every sheet, nothing else: the floor;
+- `validate`: `xl-idf validate --format json` of the quarter, the report to /dev/null;
+- `validate --jobs 1` and `--jobs 2` on 200 small files (10 dossiers each);
+- `xl-idf --help`;
+- `IDF_SUBVENTION` on 10,000 rows in one call through xlwings' dispatcher (time of the call only,
+  median of the rounds inside one process);
+- `frictionless validate --sheet Prestations` where frictionless is installed.
+
+A measurement, not a test: `tests/test_bench.py` runs it on a tiny size so that it cannot rot.
 """
 
 from __future__ import annotations
 
 import argparse
-import tempfile
-import time
-import tracemalloc
-from collections.abc import Callable
+import itertools
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
-from xl_idf.programme import load_programme
-from xl_idf.quarter import assess_quarter
-from xl_idf.records import Dossier, ExpenseLine, LegalForm, Payment, PaymentType
-from xl_idf.subsidy import compute_subsidy
-from xl_idf.workbook import read_workbook
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+LINES_PER_DOSSIER = 10
+SMALL_FILES = 200
+SMALL_DOSSIERS = 10
+# Bump when the quarters built change, so that cached files are built again.
+BUILD_VERSION = "1"
+# The small files' numbers: this mark is replaced by each file's own (same length).
+MARK = "QQQQ"
 
 
-def make_quarter(count: int) -> tuple[list[Dossier], list[ExpenseLine], list[Payment]]:
-    """`count` varied dossiers, with three paid lines and one payment each."""
+def quarter_rows(
+    dossier_count: int, prefix: str = "IDF"
+) -> tuple[list[dict[str, object]], list[dict[str, object]], list[dict[str, object]]]:
+    """Rows as providers type them: `dossier_count` dossiers, 10 lines and a payment each.
+
+    Values vary as in a real quarter: seven providers, some spelled otherwise (« Top-Tech »),
+    departments and dates of the region, amounts some of which the daily cap cuts.
+    """
+    from xl_idf.programme import load_programme
+
     programme = load_programme()
     params = programme.at(programme.reference_day)
     providers = params.providers
     departments = params.region_departments
-    start = params.period_start
-    dossiers, lines, payments = [], [], []
-    for i in range(count):
-        number = f"IDF-{i:05d}"
-        daily = params.daily_cap - Decimal(i % 400)
-        phase2_days = Decimal(5 + i % 21)
-        dossiers.append(
-            Dossier(
-                numero=number, siret="73282932000074", code_naf="25.62B",
-                forme_juridique=LegalForm.ENTREPRISE, activite_industrielle=True,
-                effectif=10 + i % 4000, duree_premier_bilan=12 + i % 30,
-                departement=departments[i % len(departments)], code_postal=None,
-                en_difficulte=False, a_jour_fiscal_social=True,
-                fonds_propres=Decimal(5000 + (i % 97) * 1000), prestataire=providers[i % 7],
-                date_depot=start + timedelta(days=i % 1000), aides_minimis_3_ans=Decimal(0),
-                attestation_minimis=True, jours_p1=params.phase1_max_days,
-                montant_p1=daily * params.phase1_max_days, jours_p2=phase2_days,
-                montant_p2=daily * phase2_days,
-            )
-        )  # fmt: skip
-        for n, (phase, days) in enumerate(((1, params.phase1_max_days), (2, phase2_days))):
-            lines.append(
-                ExpenseLine(
-                    dossier=number, phase=phase, prestataire=providers[i % 7],
-                    numero_facture=f"F{i}-{n}", date_prestation=date(2022, 6, 1),
-                    jours=days, montant_ht=daily * days,
-                    departement_prestation=departments[0], date_acquittement=date(2022, 7, 1),
-                )
-            )  # fmt: skip
-        payments.append(Payment(dossier=number, type=PaymentType.PHASE1, montant=daily * 5))
+    spellings = {"TOPTECH": "Top-Tech", "AFNOR": "AFNOR Certification", "CYLAD": "Cylad"}
+    dossiers: list[dict[str, object]] = []
+    lines: list[dict[str, object]] = []
+    payments: list[dict[str, object]] = []
+    for i in range(dossier_count):
+        number = f"{prefix}-{i:06d}"
+        provider = providers[i % len(providers)]
+        written = spellings.get(provider, provider) if i % 5 == 0 else provider
+        department = departments[i % len(departments)]
+        filed = params.period_start + timedelta(days=i % 900)
+        daily = Decimal(900 + 50 * (i % 8))
+        days1, days2 = Decimal(5), Decimal(9 * (1 + i % 3))
+        dossiers.append({
+            "numero": number, "raison_sociale": f"Entreprise industrielle {i}",
+            "siret": _siret(i), "code_naf": "25.62B", "forme_juridique": "Entreprise",
+            "activite_industrielle": "Oui", "agrement_ess": "Aucun",
+            "effectif": 10 + i % 400, "duree_premier_bilan": 12 + i % 48,
+            "departement": department, "code_postal": f"{department}000",
+            "en_difficulte": "Non", "a_jour_fiscal_social": "Oui",
+            "fonds_propres": Decimal(40_000 + 1000 * (i % 500)), "prestataire": written,
+            "date_depot": filed, "aides_minimis_3_ans": Decimal(1000 * (i % 50)),
+            "attestation_minimis": "Oui", "jours_p1": days1, "montant_p1": daily * days1,
+            "jours_p2": days2, "montant_p2": daily * days2,
+        })  # fmt: skip
+        served = filed + timedelta(days=30)
+        for n in range(LINES_PER_DOSSIER):
+            phase = 1 if n == 0 else 2
+            days = days1 if phase == 1 else days2 / (LINES_PER_DOSSIER - 1)
+            # One line in 20 is above the daily cap (X02), one in 50 not yet paid (X10).
+            rate = daily + (400 if (i + n) % 20 == 0 else 0)
+            served = min(served + timedelta(days=7), params.last_expense_date)
+            lines.append({
+                "dossier": number, "phase": phase, "prestataire": written,
+                "numero_facture": f"F-{i:06d}-{n:02d}", "date_prestation": served,
+                "date_facture": served, "jours": days, "montant_ht": rate * days,
+                "departement_prestation": department,
+                "date_acquittement": None if (i + n) % 50 == 0 else served + timedelta(days=20),
+            })  # fmt: skip
+        payments.append({
+            "dossier": number, "type": "Phase 1", "date_versement": served, "montant": daily * 5,
+        })  # fmt: skip
     return dossiers, lines, payments
 
 
-def measure(label: str, unit_count: int, unit: str, run: Callable[[], Any], repeat: int) -> None:
-    """Print the best time of `repeat` runs and the peak memory of one."""
-    best = float("inf")
-    for _ in range(repeat):
-        began = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - began)
-    tracemalloc.start()
-    run()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    per = best / unit_count * 1e6
-    print(f"{label:<48} {best * 1000:9.1f} ms  {per:8.1f} µs/{unit}  peak {peak / 2**20:7.1f} MiB")
+def _siret(i: int) -> str:
+    """A distinct valid SIRET for company `i` (SIREN and SIRET pass the Luhn check)."""
+    from stdnum import luhn
+
+    siren = f"{300_000_00 + i:08d}"
+    siren += luhn.calc_check_digit(siren)
+    return siren + "0001" + luhn.calc_check_digit(siren + "0001")
 
 
-def make_workbook(count: int, folder: Path) -> Path:
-    """The provider template filled with `count` dossier rows, saved in `folder`."""
+def build_quarter(path: Path, dossier_count: int, prefix: str = "IDF") -> Path:
+    """The provider template filled with a quarter of `dossier_count` dossiers, saved at `path`."""
+    from xl_idf.programme import load_programme
+    from xl_idf.records import Dossier, ExpenseLine, Payment
     from xl_idf.template import append_rows, build_template
 
-    programme = load_programme()
-    dossiers, _, _ = make_quarter(count)
-    book = build_template(programme)
-    headers = Dossier.headers()
-    rows = []
-    for d in dossiers:
-        row = {name: getattr(d, name) for name in headers}
-        row["forme_juridique"] = str(d.forme_juridique)
-        for name in ("activite_industrielle", "en_difficulte", "a_jour_fiscal_social",
-                     "attestation_minimis"):  # fmt: skip
-            row[name] = "Oui" if getattr(d, name) else "Non"
-        rows.append(row)
-    append_rows(book, Dossier, rows)
-    path = folder / f"dossiers-{count}.xlsx"
-    book.save(path)
+    book = build_template(load_programme())
+    dossiers, lines, payments = quarter_rows(dossier_count, prefix)
+    append_rows(book, Dossier, dossiers)  # type: ignore[arg-type]
+    append_rows(book, ExpenseLine, lines)  # type: ignore[arg-type]
+    append_rows(book, Payment, payments)  # type: ignore[arg-type]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".part")
+    book.save(partial)
+    partial.replace(path)
     return path
 
 
-def read_with_calamine(path: Path) -> int:
-    """Every cell of the Dossiers sheet through python-calamine, without typing them."""
-    from python_calamine import CalamineWorkbook
+def small_files(folder: Path, count: int) -> list[Path]:
+    """`count` small quarters, each with its own dossier and invoice numbers."""
+    model = folder / "small-model.xlsx"
+    if not model.exists():
+        build_quarter(model, SMALL_DOSSIERS, prefix=MARK)
+    files = []
+    with zipfile.ZipFile(model) as source:
+        parts = [(info, source.read(info)) for info in source.infolist()]
+    for k in range(count):
+        path = folder / "small" / f"trimestre-{k:04d}.xlsx"
+        files.append(path)
+        if path.exists():
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # The numbers are shared strings: the mark is replaced in place, the rest is kept.
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+            for info, data in parts:
+                if info.filename == "xl/sharedStrings.xml":
+                    target.writestr(info, data.replace(MARK.encode(), f"{k:04d}".encode()))
+                else:
+                    target.writestr(info, data)
+    return files
 
-    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Dossiers").to_python()
-    return sum(len(row) for row in rows)
+
+@dataclass
+class Measure:
+    """One command, its runs' wall times and the largest peak memory of its runs."""
+
+    label: str
+    command: list[str]
+    size: int | None = None  # lines of the quarter it reads, for the ratios
+    kind: str = ""
+    env: dict[str, str] = field(default_factory=dict)
+    times: list[float] = field(default_factory=list)
+    peak_kib: int = 0
+
+    def run(self) -> None:
+        """Run the command once, in a small process that times it and reads its peak memory."""
+        # A process forked from this one would start with this one's peak (the quarters built
+        # here): the wrapper, small, starts the command and reports on its children.
+        done = subprocess.run(
+            [sys.executable, "-c", WRAPPER, *self.command],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=ROOT, check=False,
+            env={**os.environ, **self.env},
+        )  # fmt: skip
+        reported = _reported(done.stdout)
+        if reported.get("exit", 0) not in (0, 1) or done.returncode:
+            raise SystemExit(f"{self.label}: exit code {reported.get('exit')}")
+        self.times.append(reported.get("call_seconds", reported["seconds"]))
+        self.peak_kib = max(self.peak_kib, int(reported["peak_kib"]))
 
 
-def read_with_openpyxl(path: Path) -> int:
-    """Every cell of the Dossiers sheet through openpyxl's read-only mode, for comparison."""
-    import openpyxl
+def _reported(out: bytes) -> dict[str, float]:
+    """What the wrapper and the command printed about themselves (`BENCH key=value ...`)."""
+    found: dict[str, float] = {}
+    for line in out.decode(errors="replace").splitlines():
+        if line.startswith("BENCH "):
+            found.update((k, float(v)) for k, v in (item.split("=") for item in line.split()[1:]))
+    return found
 
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    cells = sum(len(row) for row in book["Dossiers"].iter_rows(values_only=True))
-    book.close()
-    return cells
+
+# Runs a command; prints its wall time, exit code, the largest peak memory of its processes
+# (validate's children included: each file is read in a child of its own) and its BENCH lines.
+WRAPPER = """
+import resource, subprocess, sys, time
+began = time.perf_counter()
+done = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+seconds = time.perf_counter() - began
+for line in done.stdout.decode(errors="replace").splitlines():
+    if line.startswith("BENCH "):
+        print(line)
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print("BENCH seconds=%f exit=%d peak_kib=%d" % (seconds, done.returncode, peak))
+"""
+CALAMINE = (
+    "import sys; from python_calamine import CalamineWorkbook; "
+    "book = CalamineWorkbook.from_path(sys.argv[1]); "
+    "print(sum(len(book.get_sheet_by_name(n).to_python()) for n in book.sheet_names))"
+)
+DISPATCHER = """
+import asyncio, os, statistics, sys, time
+os.environ.update(XLWINGS_ON_SERVER="true", XLWINGS_LICENSE_KEY="noncommercial")
+sys.path.insert(0, os.path.join(os.environ.get("BENCH_ROOT", "."), "scripts"))
+import xlwings, xlwings.server
+from build_calculator import load_udfs
+udfs = load_udfs()
+rows, repeat = int(sys.argv[1]), int(sys.argv[2])
+columns = [[[5] for _ in range(rows)], [[5000 + i % 997] for i in range(rows)],
+           [[10 + i % 15] for i in range(rows)], [[9000.5 + i % 991] for i in range(rows)],
+           [[50000 + 100 * (i % 500)] for i in range(rows)]]
+payload = {"func_name": "IDF_SUBVENTION", "args": columns, "version": xlwings.__version__,
+           "runtime": "1.4", "client": "Office.js"}
+times = []
+for _ in range(repeat):
+    began = time.perf_counter()
+    answer = asyncio.run(xlwings.server.custom_functions_call(payload, udfs))
+    times.append(time.perf_counter() - began)
+    assert len(answer) == rows, answer[:3]
+print("BENCH call_seconds=%f" % statistics.median(times))
+"""
 
 
-def main() -> None:
-    """Run every measurement."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--dossiers", type=int, default=10_000)
+def measures(folder: Path, sizes: Sequence[int], small: int, rows: int) -> list[Measure]:
+    """Every measurement, on quarters built in `folder` when not there already."""
+    python, xl_idf = str(BIN / "python"), str(BIN / "xl-idf")
+    found: list[Measure] = []
+    for size in sizes:
+        path = folder / f"v{BUILD_VERSION}-quarter-{size}.xlsx"
+        if not path.exists():
+            print(f"building {path.name} ...", file=sys.stderr, flush=True)
+            build_quarter(path, max(1, size // LINES_PER_DOSSIER))
+        found.append(Measure(f"calamine read, {size:,} lines", [python, "-c", CALAMINE, str(path)],
+                             size, "calamine"))  # fmt: skip
+        validate = [xl_idf, "validate", "--format", "json", str(path)]
+        found.append(Measure(f"xl-idf validate, {size:,} lines", validate, size, "validate"))
+        frictionless = shutil.which("frictionless") or (
+            str(BIN / "frictionless") if (BIN / "frictionless").exists() else None
+        )
+        if frictionless:
+            command = [frictionless, "validate", "--sheet", "Prestations", str(path)]
+            found.append(Measure(f"frictionless Prestations, {size:,} lines", command, size))
+    if small:
+        files = [str(p) for p in small_files(folder, small)]
+        for jobs in (1, 2):
+            command = [xl_idf, "validate", "--format", "json", "--jobs", str(jobs), *files]
+            label = f"validate {small} small files, --jobs {jobs}"
+            found.append(Measure(label, command, kind=f"jobs{jobs}"))
+    found.append(Measure("xl-idf --help", [xl_idf, "--help"]))
+    if rows:
+        found.append(Measure(f"IDF_SUBVENTION, {rows:,} rows, dispatcher (call only)",
+                             [python, "-c", DISPATCHER, str(rows), "3"]))  # fmt: skip
+    return found
+
+
+def before(found: Sequence[Measure], baseline: Path) -> list[Measure]:
+    """Each measurement of xl-idf again, with the code of an older checkout at `baseline`."""
+    env = {"PYTHONPATH": str(baseline), "BENCH_ROOT": str(baseline)}
+    return [
+        Measure(f"before: {m.label}", m.command, m.size, f"before {m.kind}", env)
+        for m in found
+        if m.kind != "calamine"
+    ]
+
+
+def table(found: Sequence[Measure], repeat: int) -> str:
+    """The results, one line a measurement, then the ratios the targets are stated in."""
+    lines = [f"{'measurement':<60} {'median':>9} {'range':>15} {'peak':>9}"]
+    for m in found:
+        median = statistics.median(m.times)
+        spread = f"{min(m.times):.2f}-{max(m.times):.2f} s"
+        lines.append(f"{m.label:<60} {median:>7.3f} s {spread:>15} {m.peak_kib / 1024:>5.0f} MiB")
+    median = {(m.kind, m.size): statistics.median(m.times) for m in found}
+    floor = {size: seconds for (kind, size), seconds in median.items() if kind == "calamine"}
+    for prefix in ("before ", ""):
+        lines.append("")
+        validate = {s: t for (k, s), t in median.items() if k == f"{prefix}validate"}
+        for size, seconds in validate.items():
+            ratio = seconds / floor[size]
+            lines.append(f"{prefix}validate / calamine read, {size:,} lines: {ratio:.1f}x")
+        sizes = sorted(s for s in validate if s)
+        for small, large in itertools.pairwise(sizes):
+            ratio = validate[large] / validate[small]
+            lines.append(f"{prefix}validate {large:,} / {small:,} lines: {ratio:.1f}x the time "
+                         f"for {large / small:.0f}x the lines")  # fmt: skip
+        one, two = median.get((f"{prefix}jobs1", None)), median.get((f"{prefix}jobs2", None))
+        if one and two:
+            lines.append(f"{prefix}--jobs 2 speed-up on the small files: {one / two:.2f}x")
+    lines.append(f"(medians of {repeat} interleaved rounds; peak = largest resident set of a run)")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Build the quarters, run every measurement in interleaved rounds, print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-    programme = load_programme()
-    params = programme.at(programme.reference_day)
-    dossiers, lines, payments = make_quarter(args.dossiers)
-    n = len(dossiers)
-    measure(
-        f"core: compute_subsidy x {n}", n, "dossier",
-        lambda: [compute_subsidy(d, params) for d in dossiers], args.repeat,
-    )  # fmt: skip
-    measure(
-        f"core: assess_quarter, {n} dossiers, {len(lines)} lines", n, "dossier",
-        lambda: assess_quarter(dossiers, lines, payments, programme), args.repeat,
-    )  # fmt: skip
-    with tempfile.TemporaryDirectory() as folder:
-        path = make_workbook(n, Path(folder))
-        measure(
-            f"read: read_workbook (calamine), {n} dossier rows", n, "row",
-            lambda: read_workbook(path, params), args.repeat,
-        )  # fmt: skip
-        measure(
-            f"read: calamine alone, same {n} rows, cells only", n, "row",
-            lambda: read_with_calamine(path), args.repeat,
-        )  # fmt: skip
-        measure(
-            f"read: openpyxl read-only, same {n} rows, cells only", n, "row",
-            lambda: read_with_openpyxl(path), args.repeat,
-        )  # fmt: skip
-    sample = Path(__file__).parents[1] / "workbooks" / "exemple-trimestre-2022T4.xlsx"
-
-    def read_and_assess() -> None:
-        content = read_workbook(sample, params)
-        assess_quarter(content.dossiers, content.lines, content.payments, programme)
-
-    measure("sample quarter: read + assess (30 dossiers)", 1, "file", read_and_assess, args.repeat)
-    measure_excel_functions(args.dossiers, args.repeat)
-
-
-def measure_excel_functions(count: int, repeat: int) -> None:
-    """IDF_SUBVENTION on `count` rows in one call, through xlwings' server-side dispatcher."""
-    import asyncio
-    import os
-
-    names = ("XLWINGS_ON_SERVER", "XLWINGS_LICENSE_KEY")
-    saved = {name: os.environ.get(name) for name in names}
-    # xlwings' decorators register only with these set before xlwings is imported.
-    os.environ.update(XLWINGS_ON_SERVER="true", XLWINGS_LICENSE_KEY="noncommercial")
-    try:
-        import xlwings.server
-        import xlwings.utils
-        from build_calculator import load_udfs  # scripts/ is on sys.path: the script's folder
-
-        udfs = load_udfs()
-        assert hasattr(udfs.IDF_SUBVENTION, "__xlfunc__"), "xlwings imported without the variables"
-
-        def cell(value: Decimal) -> int | float:
-            # What Office.js sends: a whole number as int, any other as float.
-            return int(value) if value == value.to_integral_value() else float(value)
-
-        dossiers, _, _ = make_quarter(count)
-        quote = ("jours_p1", "montant_p1", "jours_p2", "montant_p2", "fonds_propres")
-        columns = [[[cell(getattr(d, name))] for d in dossiers] for name in quote]
-        payload = {
-            "func_name": "IDF_SUBVENTION", "args": columns, "version": xlwings.__version__,
-            "runtime": "1.4", "client": "Office.js",
-        }  # fmt: skip
-
-        def dispatch() -> None:
-            rows = asyncio.run(xlwings.server.custom_functions_call(payload, udfs))
-            assert len(rows) == count
-
-        measure(f"excel: IDF_SUBVENTION, {count} rows, via dispatcher", count, "row", dispatch,
-                repeat)  # fmt: skip
-        measure(f"excel: IDF_SUBVENTION, {count} rows, called directly", count, "row",
-                lambda: udfs.IDF_SUBVENTION(*columns), repeat)  # fmt: skip
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    parser.add_argument("--small-files", type=int, default=SMALL_FILES)
+    parser.add_argument("--rows", type=int, default=10_000, help="IDF_SUBVENTION rows (0: none)")
+    parser.add_argument("--folder", type=Path, default=ROOT / "build" / "bench")
+    parser.add_argument(
+        "--baseline", type=Path, help="an older checkout of xl-idf, measured beside this one"
+    )
+    args = parser.parse_args(argv)
+    found = measures(args.folder, args.sizes, args.small_files, args.rows)
+    if args.baseline:
+        found += before(found, args.baseline.resolve())
+    for round_number in range(args.repeat):
+        print(f"round {round_number + 1}/{args.repeat} ...", file=sys.stderr, flush=True)
+        for m in found:
+            m.run()
+    print(f"python scripts/bench.py, {date.today()}, {os.cpu_count()} cores")
+    print(table(found, args.repeat))
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from xl_idf.records import ExpenseLine
 from xl_idf.values import fold
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LineResult:
     """What one expense line counts for, with the findings that explain it."""
 

@@ -7,7 +7,7 @@ described once in `xl_idf.catalogue`.
 from __future__ import annotations
 
 import string
-from dataclasses import KW_ONLY, dataclass, replace
+from dataclasses import KW_ONLY, dataclass
 from enum import StrEnum
 
 
@@ -24,7 +24,7 @@ class Severity(StrEnum):
         return {"error": "erreur", "warning": "avertissement", "info": "information"}[self.value]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Location:
     """Where a value sits: sheet and cell (both None for a value typed in a formula)."""
 
@@ -35,7 +35,7 @@ class Location:
 NOWHERE = Location()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One thing a rule found, located to its sheet and cell and tied to its dossier."""
 
@@ -49,10 +49,13 @@ class Finding:
 
     def in_file(self, file: str) -> Finding:
         """The same finding, placed in a workbook file."""
-        return replace(self, file=file)
+        # Made directly: dataclasses.replace costs five times more, on every finding of a run.
+        return Finding(
+            self.code, self.severity, self.message, self.sheet, self.cell, self.dossier, file
+        )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Rule:
     """One code of the catalogue."""
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import errno
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from xl_idf.money import CENT
 
@@ -20,8 +22,12 @@ def _group(integer_digits: str) -> str:
     return NBSP.join(groups)
 
 
+@lru_cache(maxsize=16384)
 def number(value: Decimal | int, places: int | None = None) -> str:
     """A number with French separators: 1 200,5; with `places`, that many decimals."""
+    # Cached: the same amounts and day counts fill the messages of a large quarter. The text
+    # depends on the number only, not on how it is written (1.50 and 1.5 both give 1,5; -0
+    # gives 0), so numbers that compare equal may share it.
     d = Decimal(value)
     if places is not None:
         d = d.quantize(Decimal(1).scaleb(-places))
@@ -35,6 +41,7 @@ def number(value: Decimal | int, places: int | None = None) -> str:
     return f"{sign}{_group(integer)}" + (f",{decimals}" if decimals else "")
 
 
+@lru_cache(maxsize=16384)
 def eur(amount: Decimal) -> str:
     """An amount in euros to the cent: 1 200,00 €."""
     return f"{number(amount.quantize(CENT), 2)}{NBSP}€"
@@ -68,8 +75,8 @@ def parameter(value: object, unit: str) -> str:
     if isinstance(value, tuple):
         return listing([str(item) for item in value])
     if isinstance(value, Decimal):
-        shown = {"EUR": eur, "percent": percent, "days": days}.get(unit, number)
-        return shown(value)
+        shown: dict[str, Callable[[Decimal], str]] = {"EUR": eur, "percent": percent, "days": days}
+        return shown.get(unit, number)(value)
     if isinstance(value, date):
         return day(value)
     if isinstance(value, int):

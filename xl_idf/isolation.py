@@ -9,6 +9,7 @@ a French reason for that file.
 from __future__ import annotations
 
 import faulthandler
+import gc
 import multiprocessing
 import os
 import re
@@ -191,6 +192,10 @@ def _child(
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
     except (ImportError, ValueError, OSError):
         pass  # not on this system: the time limit still holds
+    # One file's work makes records by the hundred thousand and no garbage cycles to speak of:
+    # the cyclic collector would only walk them again and again (a fifth of the time on 100,000
+    # lines). The process ends with the file, and the memory limit above still holds.
+    gc.disable()
     try:
         result = work(path)
     except MemoryError:

@@ -81,6 +81,64 @@ def related_part(archive: zipfile.ZipFile, kind: str) -> str | None:
     return None
 
 
+_TABLE_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/table"
+_TABLE_LIMIT = 2**20  # a table part holds its columns' names, a few KiB
+
+
+def table_starts(path: Path) -> dict[str, tuple[str, int]] | None:
+    """Each Excel table with a data row: its sheet, and its first data row (0-based), by name.
+
+    What python-calamine's tables say (`Table.sheet`, `Table.start`) without the cost: it reads
+    the whole sheet again for each table. A table of its header row only is left out, as
+    calamine cannot read it. None when the parts are not as expected: calamine then decides.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            found: dict[str, tuple[str, int]] = {}
+            for sheet, part in sheet_parts(archive).items():
+                folder = PurePosixPath(part).parent
+                rels_part = str(folder / "_rels" / (PurePosixPath(part).name + ".rels"))
+                if rels_part not in archive.namelist():
+                    continue
+                for rel in ElementTree.fromstring(archive.read(rels_part)).iterfind(
+                    "rel:Relationship", NS
+                ):
+                    if rel.get("Type") != _TABLE_TYPE or rel.get("TargetMode") == "External":
+                        continue
+                    target = rel.get("Target", "")
+                    table_part = (
+                        target.lstrip("/")
+                        if target.startswith("/")
+                        else str(PurePosixPath(*_resolved(folder / target)))
+                    )
+                    if archive.getinfo(table_part).file_size > _TABLE_LIMIT:
+                        return None
+                    table = ElementTree.fromstring(archive.read(table_part))
+                    name = table.get("displayName") or table.get("name") or ""
+                    first, last = table.get("ref", "").partition(":")[::2]
+                    top, bottom = split_reference(first), split_reference(last or first)
+                    if top is None or bottom is None:
+                        return None
+                    header_rows = int(table.get("headerRowCount", "1"))
+                    if bottom[1] - top[1] + 1 > header_rows:
+                        found[name] = (sheet, top[1] - 1 + header_rows)
+            return found
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError, ValueError):
+        return None
+
+
+def _resolved(path: PurePosixPath) -> list[str]:
+    """The parts of a path with its `..` steps applied (xl/worksheets/../tables/t.xml)."""
+    parts: list[str] = []
+    for part in path.parts:
+        if part == "..":
+            if parts:
+                parts.pop()
+        elif part != ".":
+            parts.append(part)
+    return parts
+
+
 _STYLES_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
 # Excel's built-in number formats that show a percentage: 9 is « 0% », 10 is « 0.00% ».
 _PERCENT_BUILTIN = frozenset({9, 10})

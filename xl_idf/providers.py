@@ -81,12 +81,40 @@ def _known(params: Parameters) -> _Directory:
 
 def identify(text: str, params: Parameters) -> str | None:
     """The referenced provider `text` names (by its name or an alias, a legal form aside)."""
-    known = _known(params)
+    return _identify(text, params.providers, params.provider_aliases, params.legal_forms)
+
+
+@lru_cache(maxsize=4096)
+def _identify(
+    text: str, providers: tuple[str, ...], aliases: Aliases, forms: tuple[str, ...]
+) -> str | None:
+    """`identify`, cached: every line of a quarter names one of a few providers."""
+    known = _directory(providers, aliases, forms)
     return next((known.providers[key] for key in known.bases(text) if key in known.providers), None)
 
 
 def match_provider(raw: object, params: Parameters) -> str | None:
     """The referenced provider a cell names, or None (blank, unreadable or unreferenced)."""
+    if isinstance(raw, str):
+        # Every line of a quarter names one of a few providers, spelled a few ways: cached.
+        return _match_text(raw, params.providers, params.provider_aliases, params.legal_forms)
+    return _match(raw, params)
+
+
+@lru_cache(maxsize=4096)
+def _match_text(
+    raw: str, providers: tuple[str, ...], aliases: Aliases, forms: tuple[str, ...]
+) -> str | None:
+    """`match_provider` of a text, for the parameters' providers."""
+    try:
+        text = read_text(raw).value
+    except ValueRejected:
+        return None
+    return None if text is None else _identify(text, providers, aliases, forms)
+
+
+def _match(raw: object, params: Parameters) -> str | None:
+    """`match_provider` of any value."""
     try:
         text = read_text(raw).value
     except ValueRejected:

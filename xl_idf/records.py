@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, ClassVar, Self, TypeVar
 
 from xl_idf import french, values
@@ -75,7 +76,7 @@ def described(kind: R) -> R:
     return kind
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Record:
     """What every record shares: the cells it was read from and the values it could not read."""
 
@@ -145,8 +146,8 @@ class Record:
         then see it as unreadable, exactly as a value typed as text (one place decides it).
         `names` limits the screen to the fields a rule reads.
         """
-        wanted = self.NOT_NEGATIVE if names is None else self.NOT_NEGATIVE & set(names)
-        negative = [name for name in sorted(wanted) if (getattr(self, name) or 0) < 0]
+        wanted = _screen(self.NOT_NEGATIVE, None if names is None else tuple(names))
+        negative = [name for name in wanted if (getattr(self, name) or 0) < 0]
         if not negative:
             return self, ()
         found = tuple(self.negative(name) for name in negative)
@@ -207,7 +208,7 @@ def _yes_no(header: str, width: int, prompt: str, argument: str | None) -> Colum
 # The columns' descriptions are tables: one field a few lines, as the template lays them out.
 # fmt: off
 @described
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Dossier(Record):
     """One company's dossier (sheet Dossiers): who it is, its quote, its de minimis situation."""
 
@@ -306,7 +307,7 @@ class Dossier(Record):
 
 
 @described
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ExpenseLine(Record):
     """One invoice line of a service performed for a dossier (sheet Prestations)."""
 
@@ -348,7 +349,7 @@ class ExpenseLine(Record):
 
 
 @described
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Payment(Record):
     """A payment already made by the Région for a dossier (sheet Versements)."""
 
@@ -365,6 +366,12 @@ class Payment(Record):
     montant: Decimal | None = column(_amount(
         "Montant (€)", "Montant versé, en euros.", required=True, schema_above_low=True))
 # fmt: on
+
+
+@lru_cache(maxsize=64)
+def _screen(not_negative: frozenset[str], names: tuple[str, ...] | None) -> tuple[str, ...]:
+    """The fields `Record.screened` looks at, in order: found once per kind and list of names."""
+    return tuple(sorted(not_negative if names is None else not_negative & set(names)))
 
 
 def dossier_key(number: str) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from xl_idf import french
+from xl_idf import french, json_text
 from xl_idf.dossier import DossierResult
 from xl_idf.eligibility import Eligibility
 from xl_idf.findings import Finding, Severity
@@ -225,7 +224,7 @@ def to_json(report: Report) -> str:
             for f in report.files
         ],
     }
-    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    return json_text.dumps(payload) + "\n"
 
 
 CSV_HEADER = ("fichier", "feuille", "cellule", "dossier", "code", "gravité", "message")

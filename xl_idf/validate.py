@@ -117,8 +117,14 @@ def collect(paths: Iterable[Path], recursive: bool = False) -> Collected:
     return Collected(files, skipped, errors)
 
 
-def check_file(path: Path, programme: Programme, strict: bool = False) -> Checked:
-    """Read and check one workbook, in this process."""
+def check_file(
+    path: Path, programme: Programme, strict: bool = False, cross_file: bool = True
+) -> Checked:
+    """Read and check one workbook, in this process.
+
+    `cross_file` False: the invoices and companies that other files are checked against are
+    not gathered (a run of one file; they cost more to send back than to find).
+    """
     from xl_idf.workbook import WorkbookUnreadable, read_workbook
 
     shown = str(path)
@@ -153,6 +159,8 @@ def check_file(path: Path, programme: Programme, strict: bool = False) -> Checke
         findings=findings,
         dossiers=tuple(DossierSummary.of(r) for r in result.dossiers),
     )
+    if not cross_file:
+        return Checked(report)
     counted = [r.line for d in result.dossiers for r in d.lines if not r.excluded]
     return Checked(report, _invoices(counted), _companies(content.dossiers))
 
@@ -214,7 +222,7 @@ def validate(
 
     checked = run_isolated(
         paths,
-        partial(check_file, programme=programme, strict=strict),
+        partial(check_file, programme=programme, strict=strict, cross_file=len(paths) > 1),
         _failed,
         max(1, jobs),
         progress,

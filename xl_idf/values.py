@@ -76,7 +76,7 @@ _SIRET_WRITTEN = re.compile(r"[0-9]+(?:[.\u0020\u00a0\u202f]+[0-9]+)*")
 _SIRET_SEPARATORS = re.compile(r"[.\u0020\u00a0\u202f]+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reading(Generic[T]):
     """A value read from a cell, with the French note saying how leniently it was read."""
 
@@ -96,6 +96,9 @@ def fold(text: str) -> str:
     # invoice numbers (X07, C01), where F-1-17 and F-11-7 are two invoices. Provider names drop
     # the spaces too (providers.name_key: Top-Tech is TOPTECH).
     # Cached: the same provider names and list values are folded again on every row.
+    if text.isascii():
+        # Nothing to decompose nor any accent to drop: case folding is lowering (same key).
+        return " ".join(text.lower().translate(_FOLD_AS_SPACE).split())
     # Case folding then compatibility decomposition, twice, so that folding a key changes nothing.
     text = unicodedata.normalize("NFD", text)
     for _ in range(2):
