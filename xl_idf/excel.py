@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from xl_idf.columns import Column
 from xl_idf.dossier import parameters_on
 from xl_idf.eligibility import Category
 from xl_idf.errors import ValueRejected, XlIdfError
 from xl_idf.findings import Finding
-from xl_idf.programme import load_programme
+from xl_idf.programme import Programme, load_programme
 from xl_idf.records import Dossier, ExpenseLine, Record, below_zero
 from xl_idf.values import (
     Reading,
@@ -78,11 +79,21 @@ class Arg:
 
     name: str
     cells: object
-    read: Reader
+    read: Reader | None
     required: bool = False  # the core function cannot take it blank
     # A setting of the call rather than data (the date whose parameters apply): it never makes
     # a blank row count, so that blank rows below a table stay blank.
     setting: bool = False
+    # A record field's description: the argument is read as its column is (`field_arg`).
+    column: Column | None = None
+
+    def reader(self, programme: Programme) -> Reader:
+        """How each cell is read: a field's column reader under the parameters of the
+        programme's last day (the lists the template offers), resolved once per call."""
+        if self.column is not None:
+            return self.column.reader(parameters_on(None, programme))
+        assert self.read is not None
+        return self.read
 
 
 def _column(arg: Arg) -> list[object]:
@@ -118,7 +129,10 @@ def rows(args: Sequence[Arg], compute: Callable[..., Row], width: int = 1) -> li
             )
     except XlIdfError as exc:
         return [[error(str(exc))] * width]
-    values = [_read_column(arg, column) for arg, column in zip(args, columns, strict=True)]
+    values = [
+        _read_column(arg, arg.reader(programme), column)
+        for arg, column in zip(args, columns, strict=True)
+    ]
     # A row is empty when the data given as ranges is blank in it: a single cell repeated
     # against them (a date, a provider) does not make the blank rows below a table count, and
     # neither does a setting (`[date]`).
@@ -171,7 +185,7 @@ class _Refused:
 _UNSEEN = object()  # not in a memo yet (None is a value: a blank cell)
 
 
-def _read_column(arg: Arg, column: Sequence[object]) -> list[Any]:
+def _read_column(arg: Arg, read: Reader, column: Sequence[object]) -> list[Any]:
     """Each cell read (a `_Refused` when it cannot be); a value repeated down a column, once."""
     seen: dict[tuple[type, object], Any] = {}
     values = []
@@ -179,15 +193,15 @@ def _read_column(arg: Arg, column: Sequence[object]) -> list[Any]:
         key = (type(raw), raw)
         value = _recall(seen, key)
         if value is _UNSEEN:
-            value = _read_cell(arg, raw)
+            value = _read_cell(arg, read, raw)
             _remember(seen, key, value)
         values.append(value)
     return values
 
 
-def _read_cell(arg: Arg, raw: object) -> Any:
+def _read_cell(arg: Arg, read: Reader, raw: object) -> Any:
     try:
-        value = arg.read(raw).value
+        value = read(raw).value
     except ValueRejected as exc:
         return _Refused(f"{arg.name} : {exc}")
     if value is None and arg.required:
@@ -259,11 +273,7 @@ def field_arg(kind: type[Record], name: str, cells: object, required: bool = Fal
     the template offers); the rules then apply those of the row's own date.
     """
     spec = kind.columns()[name]
-
-    def read(raw: object) -> Reading[Any]:
-        return spec.reader(parameters_on(None, load_programme()))(raw)
-
-    return Arg(str(spec.argument), cells, read, required)
+    return Arg(str(spec.argument), cells, None, required, column=spec)
 
 
 def date_arg(cells: object) -> Arg:

@@ -151,7 +151,7 @@ def read_amount(raw: object) -> Reading[Decimal]:
     """An amount in euros, to the cent: 1234.5, « 1 234,50 € », « 6 000,00 € HT »."""
     value = number_in(raw, "montant", "1234,50 ou 1 234,50 €", _EURO_UNIT)
     amount = cents_down(value)
-    notes = [_text_note(raw, "montant", french.eur(amount))]
+    notes = [_text_note(raw, "montant", lambda: french.eur(amount))]
     if amount != value:
         notes.append(
             f"montant {french_number(value)}\u00a0€ arrondi au centime inférieur, "
@@ -164,7 +164,7 @@ def read_amount(raw: object) -> Reading[Decimal]:
 def read_decimal(raw: object) -> Reading[Decimal]:
     """A plain number, such as a count of days: 12.5, « 12,5 »."""
     value = number_in(raw, "nombre", "12,5")
-    return Reading(value, _text_note(raw, "nombre", french_number(value)))
+    return Reading(value, _text_note(raw, "nombre", lambda: french_number(value)))
 
 
 @_edge
@@ -182,7 +182,7 @@ def read_percent(raw: object) -> Reading[Decimal]:
             f"pourcentage ambigu « {shown_value(raw)} » : {shown}\u00a0% ou {points}\u00a0% ? "
             f"Saisir {points} pour {points}\u00a0% (ou « {shown}\u00a0% » pour {shown}\u00a0%)"
         )
-    return Reading(value, _text_note(raw, "pourcentage", f"{french_number(value)}\u00a0%"))
+    return Reading(value, _text_note(raw, "pourcentage", lambda: f"{french_number(value)}\u00a0%"))
 
 
 @_edge
@@ -212,7 +212,7 @@ def read_int(raw: object) -> Reading[int]:
     value = number_in(raw, "nombre entier", "45 ou 1 250")
     if value != value.to_integral_value():
         raise ValueRejected(f"nombre entier attendu, trouvé « {shown_value(raw)} »")
-    return Reading(int(value), _text_note(raw, "nombre entier", str(int(value))))
+    return Reading(int(value), _text_note(raw, "nombre entier", lambda: str(int(value))))
 
 
 @_edge
@@ -365,10 +365,11 @@ def _code_digits(raw: object) -> str:
     return plain(number) if number is not None and number >= 0 else ""
 
 
-def _text_note(raw: object, noun: str, read_as: str) -> str | None:
-    return (
-        f"{noun} saisi en texte « {raw.strip()} », lu {read_as}" if isinstance(raw, str) else None
-    )
+def _text_note(raw: object, noun: str, read_as: Callable[[], str]) -> str | None:
+    """The note on a number typed as text; `read_as` is written only then."""
+    if not isinstance(raw, str):
+        return None
+    return f"{noun} saisi en texte « {raw.strip()} », lu {read_as()}"
 
 
 def _joined(notes: list[str | None]) -> str | None:
