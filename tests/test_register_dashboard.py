@@ -84,3 +84,13 @@ def test_libreoffice_prints_one_page_per_chart(dashboard: Path, tmp_path: Path) 
     assert "Reste à verser" in last
     # The amount axis goes to 40,000 (its separators follow the printing program's language).
     assert re.search(r"40\W?000\W*€", last), last
+
+
+def test_the_companies_chart_marks_each_quarter_so_that_one_quarter_shows(dashboard: Path) -> None:
+    """A line of one point draws nothing: each point has its marker (a register of one quarter
+    still shows its companies against the target)."""
+    with zipfile.ZipFile(dashboard) as archive:
+        lines = [archive.read(n).decode() for n in archive.namelist()
+                 if re.fullmatch(r"xl/charts/chart\d+\.xml", n)]  # fmt: skip
+    (line,) = [chart for chart in lines if "<lineChart>" in chart]
+    assert re.findall(r"<marker><symbol val=\"(\w+)\"", line) == ["circle", "diamond"]

@@ -158,6 +158,11 @@ def _chart_sheet(
     data = Reference(sheet, min_col=2, max_col=len(headers), min_row=3, max_row=last)
     chart.add_data(data, titles_from_data=True)
     chart.set_categories(Reference(sheet, min_col=1, min_row=4, max_row=last))
+    if isinstance(chart, LineChart):
+        # A marker on each point: a register of one quarter still shows its companies.
+        for series, symbol in zip(chart.series, ("circle", "diamond"), strict=False):
+            series.marker.symbol = symbol
+            series.marker.size = 8
     if money:
         chart.y_axis.number_format = '#,##0\\ "€"'
     chart.width, chart.height = CHART_WIDTH, CHART_HEIGHT
