@@ -65,8 +65,7 @@ CENTRE = Alignment(horizontal="center", vertical="top")
 NAME = Alignment(horizontal="left", vertical="top", wrap_text=True, indent=1)
 FUNCTION_RULE = Border(top=Side(style="thin", color="BFBFBF"))
 # The template's own formats (one euro format, one date format, for every workbook).
-DAY = DATE
-UNIT_FORMATS = {"EUR": EUROS, "date": DAY, "percent": "0%"}  # a rate comes back as a fraction
+UNIT_FORMATS = {"EUR": EUROS, "date": DATE, "percent": "0%"}  # a rate comes back as a fraction
 
 
 def quickstart_path() -> Path:
@@ -566,7 +565,7 @@ def write_results(
             if header.endswith("(€)"):
                 data.number_format = EUROS
             elif header.startswith("Date"):
-                data.number_format = DAY
+                data.number_format = DATE
             if header in TEXT_COLUMNS:
                 data.alignment = WRAP
     for header, formula in formulas.items():
@@ -583,7 +582,7 @@ def fill_parameters(sheet: Worksheet, row: int, udfs: ModuleType, programme: Pro
         cell.font, cell.fill, cell.alignment, cell.border = BOLD, HEADER_FILL, WRAP, HEADER_BOX
     # The [date]: the day the last dated value starts (the de minimis ceiling's), to show it.
     sheet.cell(row=row + 2, column=1, value="[date]").font = BOLD
-    sheet.cell(row=row + 2, column=3, value=_cell(latest_change(programme))).number_format = DAY
+    sheet.cell(row=row + 2, column=3, value=_cell(latest_change(programme))).number_format = DATE
     units = {alias: programme.parameters[name].unit for alias, name in udfs.FRENCH_NAMES.items()}
     for offset, name in enumerate(PARAMETERS, start=3):
         sheet.cell(row=row + offset, column=1, value=name)

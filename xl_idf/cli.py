@@ -7,16 +7,24 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from xl_idf import french
 from xl_idf.catalogue import RULES
+from xl_idf.cli_common import (
+    BOM,
+    Format,
+    ProgrammeOption,
+    emit,
+    format_of,
+    programme_or_refuse,
+    refuse,
+)
 from xl_idf.cli_french import FrenchCommand, FrenchGroup, speak_french
-from xl_idf.errors import XlIdfError
-from xl_idf.files import WORKBOOK_EXTENSIONS, Protected, writable_folder, write_text_atomically
-from xl_idf.programme import DEFAULT_PROGRAMME, Programme, load_programme
+from xl_idf.files import WORKBOOK_EXTENSIONS, Protected, writable_folder
+from xl_idf.programme import DEFAULT_PROGRAMME, Programme
 
 if TYPE_CHECKING:
     from xl_idf.report import Report
@@ -33,15 +41,6 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-ProgrammeOption = Annotated[
-    str,
-    typer.Option(
-        "--programme",
-        metavar="PROGRAMME",
-        help="Programme appliqué : identifiant d'un programme fourni, ou chemin d'un fichier TOML.",
-    ),
-]
 
 
 def _version(asked: bool) -> None:
@@ -68,15 +67,6 @@ def _main(
     """Parcours régional Industrie du futur : contrôle des dossiers, subventions et versements."""
 
 
-def _programme(ref: str) -> Programme:
-    """Load the programme, or stop with its French message and exit code 2."""
-    try:
-        return load_programme(ref)
-    except XlIdfError as exc:
-        typer.echo(f"Erreur : {exc}", err=True)
-        raise typer.Exit(2) from None
-
-
 def _parameter_line(programme: Programme, name: str) -> str:
     """A parameter as the catalogue prints it: description, value(s) in force, citation."""
     parameter = programme.parameters[name]
@@ -95,7 +85,7 @@ def rules(
     ] = False,
 ) -> None:
     """Catalogue des règles : code, gravité, intitulé, source et paramètres du programme."""
-    loaded = _programme(programme)
+    loaded = programme_or_refuse(programme)
     if as_json:
         entries = [
             {
@@ -132,35 +122,21 @@ def template(
     """Écrit un modèle de classeur vierge pour les prestataires."""
     from xl_idf.template import write_template  # openpyxl loads only for this command
 
-    loaded = _programme(programme)
+    loaded = programme_or_refuse(programme)
     if output.suffix.lower() != ".xlsx":
-        _refuse(f"« {output} » : le modèle s'enregistre en .xlsx")
+        refuse(f"« {output} » : le modèle s'enregistre en .xlsx")
     if output.is_dir():
-        _refuse(f"« {output} » est un dossier : donner le nom du fichier à écrire")
+        refuse(f"« {output} » est un dossier : donner le nom du fichier à écrire")
     if output.exists() and not force:
-        _refuse(
+        refuse(
             f"« {output} » existe déjà et n'est pas remplacé (il peut contenir des dossiers "
             "saisis) : choisir un autre nom, ou ajouter --force pour le remplacer"
         )
     try:
         write_template(output, loaded)
     except OSError as exc:
-        _refuse(f"impossible d'écrire « {output} » ({french.os_error(exc)})")
+        refuse(f"impossible d'écrire « {output} » ({french.os_error(exc)})")
     typer.echo(f"Modèle écrit : {output}")
-
-
-def _refuse(message: str) -> NoReturn:
-    """Stop a refused call with its French message and exit code 2, before any work."""
-    typer.echo(f"Erreur : {message}", err=True)
-    raise typer.Exit(2)
-
-
-class Format(StrEnum):
-    """Report formats of `validate`."""
-
-    TABLE = "table"
-    JSON = "json"
-    CSV = "csv"
 
 
 class Content(StrEnum):
@@ -250,7 +226,7 @@ def validate(
     à corriger, 2 un fichier est illisible ou l'appel est incorrect."""
     from xl_idf.validate import collect
 
-    loaded = _programme(programme)
+    loaded = programme_or_refuse(programme)
     collected = collect(paths, recursive=recursive)
     for line in collected.skipped:
         typer.echo(line, err=True)
@@ -264,7 +240,7 @@ def validate(
         _check_output(output, files)
     if annotate is not None:
         _check_annotate(annotate)
-    chosen = report_format or _format_of(output)
+    chosen = report_format or format_of(output)
     progress = _progress_bar() if sys.stderr.isatty() else None
     register = None
     if registre is not None or trimestre is not None:
@@ -303,24 +279,13 @@ def _checked(
         report = register(report, files)
     if chosen is Format.CSV:
         text = (reports.dossiers_csv if content is Content.DOSSIERS else reports.to_csv)(report)
-        # A BOM, wherever the CSV goes, lets French Excel read its accents right.
-        text = "\ufeff" + text
+        text = BOM + text
     else:
         text = {Format.TABLE: reports.to_table, Format.JSON: reports.to_json}[chosen](report)
-    if output is None:
-        typer.echo(text, nl=False)
-    else:
-        try:
-            write_text_atomically(output, text)
-        except OSError as exc:
-            _refuse(f"impossible d'écrire « {output} » ({french.os_error(exc)})")
-        s = report.summary
-        typer.echo(
-            f"Rapport écrit : {output} ({french.count(s['files'], 'fichier')}, "
-            f"{french.count(s['errors'], 'erreur')}, "
-            f"{french.count(s['warnings'], 'avertissement')})",
-            err=True,
-        )
+    s = report.summary
+    emit(text, output, f"Rapport écrit : {output} ({french.count(s['files'], 'fichier')}, "
+                       f"{french.count(s['errors'], 'erreur')}, "
+                       f"{french.count(s['warnings'], 'avertissement')})")  # fmt: skip
     # The report first: whatever happens while writing copies, it is not lost.
     if annotate is not None:
         from xl_idf.annotate import annotate_all
@@ -333,33 +298,27 @@ def _checked(
 def _check_output(output: Path, files: list[Path]) -> None:
     """Refuse an --output that is a workbook, a checked file, a folder, or cannot be written."""
     if output.suffix.lower() in WORKBOOK_EXTENSIONS:
-        _refuse(
+        refuse(
             f"« {output} » : le rapport est du texte et ne s'écrit pas dans un classeur "
             f"({output.suffix}) ; choisir un fichier .json, .csv ou .txt"
         )
     if Protected.of(files).covers(output):
-        _refuse(f"« {output} » est un fichier contrôlé, qui n'est jamais remplacé : choisir un "
+        refuse(f"« {output} » est un fichier contrôlé, qui n'est jamais remplacé : choisir un "
                 "autre fichier pour le rapport")  # fmt: skip
     if output.is_dir():
-        _refuse(f"« {output} » est un dossier : donner le nom du fichier du rapport")
+        refuse(f"« {output} » est un dossier : donner le nom du fichier du rapport")
     why = writable_folder(output.parent)
     if why is not None:
-        _refuse(f"rapport « {output} » impossible à écrire : dossier « {output.parent} » ({why})")
+        refuse(f"rapport « {output} » impossible à écrire : dossier « {output.parent} » ({why})")
 
 
 def _check_annotate(folder: Path) -> None:
     """Refuse an --annotate that is a file, or a folder where nothing can be written."""
     if folder.exists() and not folder.is_dir():
-        _refuse(f"--annotate « {folder} » est un fichier : donner un dossier pour les copies")
+        refuse(f"--annotate « {folder} » est un fichier : donner un dossier pour les copies")
     why = writable_folder(folder)
     if why is not None:
-        _refuse(f"copies annotées impossibles : dossier « {folder} » ({why})")
-
-
-def _format_of(output: Path | None) -> Format:
-    """The format an output file's extension asks for; table otherwise."""
-    suffix = output.suffix.lower().lstrip(".") if output else ""
-    return Format(suffix) if suffix in {f.value for f in Format} else Format.TABLE
+        refuse(f"copies annotées impossibles : dossier « {folder} » ({why})")
 
 
 def _progress_bar() -> Callable[[int, int], None]:

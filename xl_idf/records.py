@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any, ClassVar, Self, TypeVar
 
 from xl_idf import french, values
@@ -51,8 +52,19 @@ from xl_idf.findings import Finding, Location
 
 # Re-exported: the rules and the tests import them from here, beside the records.
 __all__ = [
-    "MAX_DAYS", "MAX_EMPLOYEES", "MAX_MONTHS", "NO_APPROVAL", "Dossier", "ExpenseLine",
-    "LegalForm", "Payment", "PaymentType", "Record", "below_zero", "dossier_key",
+    "MAX_DAYS",
+    "MAX_EMPLOYEES",
+    "MAX_MONTHS",
+    "NO_APPROVAL",
+    "RECORD_KINDS",
+    "Dossier",
+    "ExpenseLine",
+    "LegalForm",
+    "Payment",
+    "PaymentType",
+    "Record",
+    "below_zero",
+    "dossier_key",
 ]  # fmt: skip
 
 R = TypeVar("R", bound="type[Record]")
@@ -69,10 +81,12 @@ def column(spec: Column) -> Any:
 
 
 def described(kind: R) -> R:
-    """Complete a record class from its columns' descriptions: which fields are not negative."""
-    kind.NOT_NEGATIVE = frozenset(
-        name for name, spec in kind.columns().items() if spec.not_negative
+    """Complete a record class from its fields' declarations, once: its columns' descriptions,
+    and which fields are not negative."""
+    kind.COLUMNS = MappingProxyType(
+        {f.name: f.metadata["column"] for f in fields(kind) if "column" in f.metadata}
     )
+    kind.NOT_NEGATIVE = frozenset(name for name, spec in kind.COLUMNS.items() if spec.not_negative)
     return kind
 
 
@@ -84,6 +98,8 @@ class Record:
     WITHOUT_VALUE: ClassVar[str] = ""  # what happens to the record when a needed value is blank
     # Fields where only zero or more makes sense: a value below zero is a typing slip (F04).
     NOT_NEGATIVE: ClassVar[frozenset[str]] = frozenset()
+    # Field name to the description of its column, in the template's order (`described`).
+    COLUMNS: ClassVar[Mapping[str, Column]] = MappingProxyType({})
 
     row: int | None = field(default=None, kw_only=True)
     cells: Mapping[str, str] = field(default_factory=dict, kw_only=True)
@@ -157,7 +173,7 @@ class Record:
     @classmethod
     def header(cls, name: str) -> str:
         """The column header of field `name`."""
-        return str(next(f.metadata["header"] for f in fields(cls) if f.name == name))
+        return cls.columns()[name].header
 
     @classmethod
     def headers(cls) -> dict[str, str]:
@@ -165,9 +181,9 @@ class Record:
         return {name: spec.header for name, spec in cls.columns().items()}
 
     @classmethod
-    def columns(cls) -> dict[str, Column]:
+    def columns(cls) -> Mapping[str, Column]:
         """Field name to the description of its column, in the template's column order."""
-        return {f.name: f.metadata["column"] for f in fields(cls) if "column" in f.metadata}
+        return cls.COLUMNS
 
 
 _POSITIVE_AMOUNT = "Montant en euros, positif ou nul (ex. 6000 ou 6 000,00)."
@@ -372,6 +388,10 @@ class Payment(Record):
 def _screen(not_negative: frozenset[str], names: tuple[str, ...] | None) -> tuple[str, ...]:
     """The fields `Record.screened` looks at, in order: found once per kind and list of names."""
     return tuple(sorted(not_negative if names is None else not_negative & set(names)))
+
+
+# The three data sheets' records, in the template's order.
+RECORD_KINDS: tuple[type[Record], ...] = (Dossier, ExpenseLine, Payment)
 
 
 def dossier_key(number: str) -> str:

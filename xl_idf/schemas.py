@@ -20,7 +20,7 @@ from xl_idf import french
 from xl_idf.catalogue import finding
 from xl_idf.columns import Column
 from xl_idf.findings import Finding
-from xl_idf.records import Dossier, ExpenseLine, Payment, Record
+from xl_idf.records import RECORD_KINDS, Record
 
 
 def _at_most(limit: Decimal) -> Callable[[pd.Series], pd.Series]:
@@ -57,17 +57,15 @@ def schema_of(kind: type[Record]) -> pa.DataFrameSchema:
     (`required`), or when its description bounds or shapes it. Values below zero are not its
     business: the core sets them aside and reports them (F04, `Record.screened`), once.
     """
-    columns = {
-        spec.header: pa.Column(object, checks=checks_of(spec), nullable=not spec.required)
-        for spec in kind.columns().values()
-        if spec.required or checks_of(spec)
-    }
+    columns = {}
+    for spec in kind.columns().values():
+        checks = checks_of(spec)
+        if spec.required or checks:
+            columns[spec.header] = pa.Column(object, checks=checks, nullable=not spec.required)
     return pa.DataFrameSchema(columns, name=kind.SHEET, strict=False, coerce=False)
 
 
-SCHEMAS: dict[type[Record], pa.DataFrameSchema] = {
-    kind: schema_of(kind) for kind in (Dossier, ExpenseLine, Payment)
-}
+SCHEMAS: dict[type[Record], pa.DataFrameSchema] = {kind: schema_of(kind) for kind in RECORD_KINDS}
 
 
 def frame(records: Sequence[Record], kind: type[Record]) -> pd.DataFrame:

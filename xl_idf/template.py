@@ -25,9 +25,7 @@ from xl_idf.files import write_atomically
 from xl_idf.printing import INDENT, fit_rows, font, needed_width, set_up_printing
 from xl_idf.programme import Parameters, Programme
 from xl_idf.records import (
-    Dossier,
-    ExpenseLine,
-    Payment,
+    RECORD_KINDS,
     Record,
 )
 from xl_idf.template_columns import CHOICES, COLUMNS, TEXT, validation
@@ -47,7 +45,7 @@ _HEAD_FONT = font(bold=True, size=12)
 _THIN = Side(style="thin", color="BFBFBF")
 
 
-DATA_SHEETS: tuple[type[Record], ...] = (Dossier, ExpenseLine, Payment)
+DATA_SHEETS = RECORD_KINDS
 
 
 def build_template(programme: Programme) -> Workbook:

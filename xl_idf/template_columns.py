@@ -21,7 +21,7 @@ from xl_idf import french
 from xl_idf.columns import CHOICES, DATE, EUROS, TEXT, Choices
 from xl_idf.columns import Column as Description
 from xl_idf.programme import Parameters
-from xl_idf.records import Dossier, ExpenseLine, Payment, Record
+from xl_idf.records import RECORD_KINDS, Record
 
 __all__ = ["CHOICES", "COLUMNS", "DATE", "EUROS", "TEXT", "Column", "validation"]
 
@@ -108,6 +108,5 @@ def layout(spec: Description) -> Column:
 
 
 COLUMNS: dict[type[Record], dict[str, Column]] = {
-    kind: {name: layout(spec) for name, spec in kind.columns().items()}
-    for kind in (Dossier, ExpenseLine, Payment)
+    kind: {name: layout(spec) for name, spec in kind.columns().items()} for kind in RECORD_KINDS
 }

@@ -24,7 +24,7 @@ from xl_idf.errors import XlIdfError
 from xl_idf.findings import Finding, Location
 from xl_idf.ooxml import column_letters, formulas_without_value, percent_cells, table_starts
 from xl_idf.programme import Parameters
-from xl_idf.records import Dossier, ExpenseLine, Payment, Record
+from xl_idf.records import RECORD_KINDS, Dossier, ExpenseLine, Payment, Record
 from xl_idf.sheet_rows import RowCells, attempt, read_column
 
 # How far down a sheet the header row is looked for (a few title rows at most).
@@ -53,7 +53,7 @@ def field_readers(params: Parameters) -> dict[type[Record], dict[str, Reader]]:
     """For each record and field, the edge reader of its column's values (its description's)."""
     return {
         kind: {name: spec.reader(params) for name, spec in kind.columns().items()}
-        for kind in (Dossier, ExpenseLine, Payment)
+        for kind in RECORD_KINDS
     }
 
 
@@ -65,7 +65,7 @@ PERCENT_READERS: Mapping[type[Record], Mapping[str, Reader]] = {
         for name, spec in kind.columns().items()
         if spec.read_formatted is not None
     }
-    for kind in (Dossier, ExpenseLine, Payment)
+    for kind in RECORD_KINDS
 }
 
 
@@ -77,7 +77,7 @@ def read_workbook(path: Path, params: Parameters) -> WorkbookContent:
     readers = field_readers(params)
     records: dict[type[Record], tuple[Record, ...]] = {}
     used: set[str] = set()
-    for kind in (Dossier, ExpenseLine, Payment):
+    for kind in RECORD_KINDS:
         located = _locate(book, kind, used, pending)
         if located is None:
             found.append(finding("F02", Location(kind.SHEET), sheet=kind.SHEET))

@@ -163,8 +163,6 @@ def _caps_over_quarters(
         lines = [line for _, line in mine]
         spent = sum((line.eligible for line in lines), ZERO)
         days2 = sum((line.days or ZERO for line in lines if line.phase == 2), Decimal(0))
-        where = Location(owner.sheet, owner.cell)
-        due = _journey_due(owner, lines, params)
         overruns = []
         if spent > params.total_cap:
             overruns.append((
@@ -177,6 +175,10 @@ def _caps_over_quarters(
                 french.days(params.phase2_max_days),
                 french.days(days2 - params.phase2_max_days),
             ))  # fmt: skip
+        if not overruns:
+            continue
+        where = Location(owner.sheet, owner.cell)
+        due = _journey_due(owner, lines, params)
         for what, total, cap, excess in overruns:
             found.append(
                 finding(

@@ -7,16 +7,24 @@ command runs, so `xl-idf --help` stays fast.
 from __future__ import annotations
 
 from collections.abc import Callable
-from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from xl_idf import french
+from xl_idf.cli_common import (
+    BOM,
+    Format,
+    ProgrammeOption,
+    emit,
+    format_of,
+    programme_or_refuse,
+    refuse,
+)
 from xl_idf.cli_french import FrenchCommand, FrenchGroup
 from xl_idf.errors import XlIdfError
-from xl_idf.programme import DEFAULT_PROGRAMME, Programme, load_programme
+from xl_idf.programme import DEFAULT_PROGRAMME, Programme
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -45,15 +53,6 @@ RegisterOption = Annotated[
         "sinon registre-idf.sqlite).",
     ),
 ]
-ProgrammeOption = Annotated[
-    str,
-    typer.Option("--programme", metavar="PROGRAMME", help="Programme (identifiant ou fichier)."),
-]
-
-
-def _stop(message: str) -> NoReturn:
-    typer.echo(f"Erreur : {message}", err=True)
-    raise typer.Exit(2)
 
 
 def _open(registre: str | None, create: bool = False) -> Engine:
@@ -63,14 +62,7 @@ def _open(registre: str | None, create: bool = False) -> Engine:
     try:
         return open_register(registre, create=create)
     except XlIdfError as exc:
-        _stop(str(exc))
-
-
-def _programme(ref: str) -> Programme:
-    try:
-        return load_programme(ref)
-    except XlIdfError as exc:
-        _stop(str(exc))
+        refuse(str(exc))
 
 
 def recorder(
@@ -80,19 +72,19 @@ def recorder(
     from xl_idf.registre.run import parse_quarter, record_report
 
     if registre is None or trimestre is None:
-        _stop("--registre et --trimestre vont ensemble (par exemple --registre "
+        refuse("--registre et --trimestre vont ensemble (par exemple --registre "
               "registre-idf.sqlite --trimestre 2022T4)")  # fmt: skip
     try:
         quarter = parse_quarter(trimestre)
     except XlIdfError as exc:
-        _stop(str(exc))
+        refuse(str(exc))
     engine = _open(registre, create=True)
 
     def record(report: Report, files: list[Path]) -> Report:
         try:
             updated, recorded = record_report(report, files, programme, engine, quarter, jobs)
         except XlIdfError as exc:
-            _stop(str(exc))
+            refuse(str(exc))
         for item in recorded:
             typer.echo(f"Registre {quarter} : « {item.name} » {item.outcome}", err=True)
         return updated
@@ -109,14 +101,6 @@ def init(registre: RegisterOption = None) -> None:
     typer.echo(f"Registre prêt : {shown(register_url(registre))} (schéma {schema_version(engine)})")
 
 
-class StateFormat(StrEnum):
-    """Formats of `registre etat`."""
-
-    TABLE = "table"
-    JSON = "json"
-    CSV = "csv"
-
-
 def _state(registre: str | None, programme: str) -> State:
     from sqlalchemy.exc import DBAPIError
 
@@ -124,13 +108,13 @@ def _state(registre: str | None, programme: str) -> State:
     from xl_idf.registre.state import compute_state
     from xl_idf.registre.store import reason
 
-    loaded = _programme(programme)
+    loaded = programme_or_refuse(programme)
     engine = _open(registre)
     try:
         with engine.connect() as connection:
             pasts = active_files(connection)
     except DBAPIError as exc:
-        _stop(f"registre illisible : {reason(exc)}")
+        refuse(f"registre illisible : {reason(exc)}")
     return compute_state(pasts, loaded.at(loaded.reference_day).target_companies)
 
 
@@ -138,7 +122,7 @@ def _state(registre: str | None, programme: str) -> State:
 def etat(
     registre: RegisterOption = None,
     state_format: Annotated[
-        StateFormat | None,
+        Format | None,
         typer.Option(
             "--format",
             metavar="FORMAT",
@@ -154,27 +138,13 @@ def etat(
 ) -> None:
     """État du programme par trimestre, prestataire et département : dossiers, entreprises
     aidées face à l'objectif, subvention accordée, dû, versé, reste à verser, part de minimis."""
-    from xl_idf.files import write_text_atomically
     from xl_idf.registre import state as states
 
-    if state_format is None:
-        suffix = output.suffix.lower().lstrip(".") if output else ""
-        known = {f.value for f in StateFormat}
-        state_format = StateFormat(suffix) if suffix in known else StateFormat.TABLE
-    state = _state(registre, programme)
-    writer = {StateFormat.TABLE: states.to_table, StateFormat.JSON: states.to_json,
-              StateFormat.CSV: states.to_csv}[state_format]  # fmt: skip
-    text = writer(state)
-    if state_format is StateFormat.CSV:
-        text = "\ufeff" + text  # French Excel reads the accents right with a BOM
-    if output is None:
-        typer.echo(text, nl=False)
-        return
-    try:
-        write_text_atomically(output, text)
-    except OSError as exc:
-        _stop(f"impossible d'écrire « {output} » ({french.os_error(exc)})")
-    typer.echo(f"État écrit : {output}", err=True)
+    state_format = state_format or format_of(output)
+    writer = {Format.TABLE: states.to_table, Format.JSON: states.to_json,
+              Format.CSV: states.to_csv}[state_format]  # fmt: skip
+    text = writer(_state(registre, programme))
+    emit(BOM + text if state_format is Format.CSV else text, output, f"État écrit : {output}")
 
 
 @registre_app.command("classeur", cls=FrenchCommand)
@@ -190,12 +160,12 @@ def classeur(
     from xl_idf.registre.dashboard import write_dashboard
 
     if output.suffix.lower() != ".xlsx":
-        _stop(f"« {output} » : le tableau de bord s'enregistre en .xlsx")
+        refuse(f"« {output} » : le tableau de bord s'enregistre en .xlsx")
     state = _state(registre, programme)
     try:
         write_dashboard(output, state)
     except OSError as exc:
-        _stop(f"impossible d'écrire « {output} » ({french.os_error(exc)})")
+        refuse(f"impossible d'écrire « {output} » ({french.os_error(exc)})")
     typer.echo(f"Tableau de bord écrit : {output}")
 
 
@@ -211,7 +181,6 @@ def exporter(
     versements."""
     from sqlalchemy.exc import DBAPIError
 
-    from xl_idf.files import write_text_atomically
     from xl_idf.registre.export import export_json
     from xl_idf.registre.store import reason
 
@@ -219,12 +188,5 @@ def exporter(
     try:
         text = export_json(engine)
     except DBAPIError as exc:
-        _stop(f"registre illisible : {reason(exc)}")
-    if output is None:
-        typer.echo(text, nl=False)
-        return
-    try:
-        write_text_atomically(output, text)
-    except OSError as exc:
-        _stop(f"impossible d'écrire « {output} » ({french.os_error(exc)})")
-    typer.echo(f"Registre exporté : {output}", err=True)
+        refuse(f"registre illisible : {reason(exc)}")
+    emit(text, output, f"Registre exporté : {output}")
