@@ -40,11 +40,13 @@ def run_isolated(
     failed: Callable[[Path, str], T],
     jobs: int,
     progress: Callable[[int, int], None] | None = None,
+    started: Callable[[], None] | None = None,
 ) -> list[T]:
     """`work(path)` on each file in a child process, `jobs` at a time, in the order of `paths`.
 
     A child that dies, runs out of memory or of time gives `failed(path, why)` instead, `why`
-    in French.
+    in French. `started` is called once, in this process, right after the first child started:
+    what it loads, the children started after it inherit, while the first one is already at work.
     """
     # fork: the child starts with the programme and modules already loaded (Linux only).
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
@@ -53,7 +55,9 @@ def run_isolated(
     waiting = list(enumerate(paths))
     running: dict[Connection, _Running] = {}
     try:
-        _supervise(context, start_process, waiting, running, results, work, failed, jobs, progress)
+        _supervise(
+            context, start_process, waiting, running, results, work, failed, jobs, progress, started
+        )  # fmt: skip
     finally:
         # Interrupted (Ctrl+C) or failed: no child is left reading files or waiting on a pipe.
         for connection, item in running.items():
@@ -73,6 +77,7 @@ def _supervise(
     failed: Callable[[Path, str], Any],
     jobs: int,
     progress: Callable[[int, int], None] | None,
+    started: Callable[[], None] | None,
 ) -> None:
     """Start children `jobs` at a time and collect what each sends back, in `results`."""
     paths = [path for _, path in waiting]
@@ -90,6 +95,9 @@ def _supervise(
             child.start()
             send.close()
             running[receive] = _Running(index, child, time.monotonic(), errors)
+            if started is not None:
+                started()
+                started = None
         for connection in cast(list[Connection], wait(list(running), timeout=POLL_SECONDS)):
             item = running.pop(connection)
             try:

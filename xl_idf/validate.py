@@ -7,6 +7,8 @@ its whole journey.
 
 from __future__ import annotations
 
+import sys
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -129,13 +131,16 @@ def check_file(
 
     shown = str(path)
     reason = unreadable_reason(path)
-    if reason is None:
-        try:
-            content = read_workbook(path, programme.at(programme.reference_day))
-        except WorkbookUnreadable as exc:
-            reason = str(exc)
     if reason is not None:
         return Checked(unreadable(shown, reason))
+    loading = _load_schemas()
+    try:
+        content = read_workbook(path, programme.at(programme.reference_day))
+    except WorkbookUnreadable as exc:
+        return Checked(unreadable(shown, str(exc)))
+    finally:
+        if loading is not None:
+            loading.join()
     from xl_idf.schemas import check_structure
 
     structure = [
@@ -163,6 +168,25 @@ def check_file(
         return Checked(report)
     counted = [r.line for d in result.dossiers for r in d.lines if not r.excluded]
     return Checked(report, _invoices(counted), _companies(content.dossiers))
+
+
+def _load_schemas() -> threading.Thread | None:
+    """Pandera's schemas loaded in a thread while python-calamine reads the cells, if not yet.
+
+    Loading them takes most of a second; python-calamine releases the interpreter while it
+    reads, so the two overlap (the first file of a run: the parent loads them for the others).
+    """
+    if "xl_idf.schemas" in sys.modules:
+        return None
+
+    def load() -> None:
+        from xl_idf.schemas import prepare
+
+        prepare()
+
+    thread = threading.Thread(target=load, name="xl-idf-schemas", daemon=True)
+    thread.start()
+    return thread
 
 
 def _sheet_missing(content: WorkbookContent, sheet: str) -> bool:
@@ -214,11 +238,14 @@ def validate(
     progress: Callable[[int, int], None] | None = None,
 ) -> Report:
     """Check every file (`jobs` at a time, each in its own process), then across files."""
-    # Loaded once here, so that forked children inherit them instead of loading them each.
+    # Loaded once here, so that forked children inherit them instead of loading them each;
+    # the schemas, slow to load, once the first child is at work (it loads its own meanwhile).
     import xl_idf.workbook  # noqa: F401
-    from xl_idf.schemas import prepare
 
-    prepare()
+    def prepare() -> None:
+        from xl_idf.schemas import prepare
+
+        prepare()
 
     checked = run_isolated(
         paths,
@@ -226,6 +253,7 @@ def validate(
         _failed,
         max(1, jobs),
         progress,
+        started=prepare if len(paths) > 1 else None,
     )
     reports = across_files(checked, strict)
     return Report(

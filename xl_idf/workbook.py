@@ -11,21 +11,21 @@ distinct value once (`xl_idf.sheet_rows`).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
 from python_calamine import CalamineError, CalamineWorkbook
 
-from xl_idf import values
+from xl_idf import sheet_rows, values
 from xl_idf.catalogue import finding
 from xl_idf.errors import XlIdfError
 from xl_idf.findings import Finding, Location
 from xl_idf.ooxml import column_letters, formulas_without_value, percent_cells, table_starts
 from xl_idf.programme import Parameters
 from xl_idf.records import RECORD_KINDS, Dossier, ExpenseLine, Payment, Record
-from xl_idf.sheet_rows import RowCells, attempt, read_column
+from xl_idf.sheet_rows import RowCells, TypedColumn, attempt, cells_of, type_column
 
 # How far down a sheet the header row is looked for (a few title rows at most).
 HEADER_SEARCH_ROWS = 30
@@ -289,65 +289,106 @@ class _Sheet:
             )
         )
         self.positions = columns
-        body = [
-            index
-            for index in range(header + 1, len(self.rows))
-            if not all(values.is_blank(cell) for cell in self.rows[index])
-        ]
-        # Each column typed at once, each distinct value of it read once (sheet_rows.read_column).
-        readings = {
-            field: read_column(self.readers[field], self.rows, body, position)
+        body = [self.rows[index] for index in range(header + 1, len(self.rows))]
+        numbers = [number for number, row in enumerate(body, header + 2) if sheet_rows.filled(row)]
+        if len(numbers) < len(body):
+            body = [self.rows[number - 1] for number in numbers]
+        # Each column typed at once, each distinct value of it read once (sheet_rows).
+        typed = {
+            field: type_column(self.readers[field], cells_of(body, position))
             for field, position in columns.items()
         }
-        for at, index in enumerate(body):
-            yield self._record(index + 1, at, readings, letters, missing, found)
+        self._special_cells(typed, numbers, letters, body)
+        yield from self._records(typed, numbers, letters, missing, found)
 
-    def _record(
+    def _special_cells(
         self,
-        number: int,
-        at: int,
-        readings: Mapping[str, list[values.Reading[Any] | str]],
+        typed: Mapping[str, TypedColumn],
+        numbers: list[int],
+        letters: Mapping[str, str],
+        body: list[list[Any]],
+    ) -> None:
+        """A formula without its value (F08), and a cell read by its percentage format instead:
+        their readings replace the column's, at their rows."""
+        if not (self.pending or self.percent_cells):
+            return
+        at_row = {number: at for at, number in enumerate(numbers)}
+        field_of = {letter: field for field, letter in letters.items()}
+        for cell in sorted(self.pending | self.percent_cells):
+            letter, number = sheet_rows.split_cell(cell)
+            field, at = field_of.get(letter), at_row.get(number)
+            if field is None or at is None:
+                continue
+            if cell in self.pending:
+                typed[field].put(at, _PENDING)
+                continue
+            row, position = body[at], self.positions[field]
+            raw = row[position] if position < len(row) else None
+            typed[field].put(at, attempt(self.formatted[field], raw))
+
+    def _records(
+        self,
+        typed: Mapping[str, TypedColumn],
+        numbers: list[int],
         letters: Mapping[str, str],
         missing: frozenset[str],
         found: list[Finding],
-    ) -> Record:
-        kwargs: dict[str, Any] = {}
-        unreadable = set(missing)
-        problems: list[tuple[str, str, dict[str, str]]] = []  # field, code, message fields
-        special = self.pending or self.percent_cells
-        for field, column in readings.items():
-            reading = column[at]
-            if special:
-                cell = f"{letters[field]}{number}"
-                if cell in self.pending:
+    ) -> Iterator[Record]:
+        """Each row's record, its values taken from the typed columns; the few rows with
+        something to say (F04, F05, F08) also give their findings, field by field in the
+        sheet's column order."""
+        kind, sheet_name = _MAKERS[self.kind], "" if self.name == self.kind.SHEET else self.name
+        nothing = [None] * len(numbers)
+        given = [
+            typed[name].values if name in typed else nothing for name in _POSITIONAL[self.kind]
+        ]
+        odd_rows = frozenset().union(*(column.odd for column in typed.values()))
+        unreadable_all = frozenset(missing) if missing else _NOTHING
+        for at, (number, args) in enumerate(zip(numbers, zip(*given, strict=True), strict=True)):
+            if at not in odd_rows:
+                yield kind(
+                    *args, row=number, cells=RowCells(letters, number),
+                    unreadable=unreadable_all, sheet_name=sheet_name,
+                )  # fmt: skip
+                continue
+            unreadable = set(missing)
+            problems: list[tuple[str, str, dict[str, str]]] = []  # field, code, message fields
+            for field, column in typed.items():
+                reading = column.odd.get(at)
+                if reading is None:
+                    continue
+                if reading is _PENDING:
                     unreadable.add(field)
                     problems.append((field, "F08", {}))
-                    continue
-                if cell in self.percent_cells:
-                    row = self.rows[number - 1]
-                    position = self.positions[field]
-                    raw = row[position] if position < len(row) else None
-                    reading = attempt(self.formatted[field], raw)
-            if reading.__class__ is str:
-                unreadable.add(field)
-                problems.append((field, "F04", {"why": reading}))
-                continue
-            kwargs[field] = reading.value  # type: ignore[union-attr]
-            if reading.note:  # type: ignore[union-attr]
-                problems.append((field, "F05", {"note": reading.note}))  # type: ignore[union-attr]
-        record = self.kind(
-            **kwargs, row=number, cells=RowCells(letters, number),
-            unreadable=frozenset(unreadable) if unreadable else _NOTHING,
-            sheet_name="" if self.name == self.kind.SHEET else self.name,
-        )  # fmt: skip
-        for field, code, details in problems:
-            found.append(
-                finding(
-                    code, record.at(field), record.dossier_number,
-                    column=self.headers[field], **details,
-                )
+                elif isinstance(reading, str):
+                    unreadable.add(field)
+                    problems.append((field, "F04", {"why": reading}))
+                elif reading.note is not None:
+                    problems.append((field, "F05", {"note": reading.note}))
+            record = kind(
+                *args, row=number, cells=RowCells(letters, number),
+                unreadable=frozenset(unreadable) if unreadable else _NOTHING,
+                sheet_name=sheet_name,
             )  # fmt: skip
-        return record
+            for field, code, details in problems:
+                found.append(
+                    finding(
+                        code, record.at(field), record.dossier_number,
+                        column=self.headers[field], **details,
+                    )
+                )  # fmt: skip
+            yield record
+
+
+# Each kind of record's quick maker, and its fields given by position (its columns, in order).
+_MAKERS = {kind: sheet_rows.maker(kind) for kind in RECORD_KINDS}
+_POSITIONAL = {
+    kind: tuple(f.name for f in fields(kind) if f.init and not f.kw_only) for kind in RECORD_KINDS
+}
+
+
+# What a formula cell without its computed value reads as (F08), among a column's readings.
+_PENDING: values.Reading[Any] = values.Reading(None, "F08")
 
 
 _NOTHING: frozenset[str] = frozenset()
