@@ -24,9 +24,12 @@ class Condition:
     def holds(self, facts: Mapping[str, bool]) -> bool:
         """Whether the condition holds on `facts`, which must give every term (KeyError)."""
         # Each term looked up, whatever the others say: a fact left out is never passed over.
-        every = [facts[term] for term in self.all_of]
-        some = [facts[term] for term in self.any_of]
-        return all(every) and (not some or any(some))
+        look_up = facts.__getitem__
+        every = list(map(look_up, self.all_of))
+        if not self.any_of:
+            return all(every)
+        some = list(map(look_up, self.any_of))
+        return all(every) and any(some)
 
     def formula(self, cells: Mapping[str, str]) -> str:
         """As a spreadsheet expression, true (non-zero) when it holds: `all_of` multiplied,

@@ -259,6 +259,8 @@ def check_identity(dossier: Dossier, params: Parameters) -> tuple[Finding, ...]:
 
 def _siret_problem(siret: str) -> str | None:
     """Why a SIRET is not valid, in French; None when it is (La Poste's exception included)."""
+    if _plainly_valid(siret):
+        return None
     try:
         stdnum_siret.validate(siret)
     except InvalidLength:
@@ -270,6 +272,28 @@ def _siret_problem(siret: str) -> str | None:
     except ValidationError:
         return "numéro SIREN ou SIRET invalide"
     return None
+
+
+def _plainly_valid(siret: str) -> bool:
+    """A SIRET of 14 digits whose SIRET and SIREN pass the Luhn check, outside La Poste's
+    numbers: what python-stdnum accepts, found without its general cleaning (a tenth of the
+    checks' time on a large quarter); any other SIRET goes through python-stdnum."""
+    return (
+        len(siret) == 14
+        and siret.isascii()
+        and siret.isdigit()
+        and not siret.startswith("356000000")
+        and _luhn(siret) == 0
+        and _luhn(siret[:9]) == 0
+    )
+
+
+def _luhn(digits: str) -> int:
+    """The Luhn checksum of ASCII digits (0 when valid)."""
+    return (sum(map(int, digits[::-2])) + sum(_DOUBLED[int(c)] for c in digits[-2::-2])) % 10
+
+
+_DOUBLED = tuple(sum(divmod(2 * d, 10)) for d in range(10))
 
 
 def _naf_division(code: str | None) -> str | None:

@@ -47,6 +47,13 @@ class Finding:
     dossier: str | None = None
     file: str | None = None
 
+    def __reduce__(self) -> tuple[type[Finding], tuple[object, ...]]:
+        # Sent back from each file's child process by the ten thousand: its fields as a tuple
+        # (a slotted dataclass is otherwise pickled through a state dict, field by field).
+        return Finding, (
+            self.code, self.severity, self.message, self.sheet, self.cell, self.dossier, self.file
+        )  # fmt: skip
+
     def in_file(self, file: str) -> Finding:
         """The same finding, placed in a workbook file."""
         # Made directly: dataclasses.replace costs five times more, on every finding of a run.
