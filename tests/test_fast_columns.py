@@ -177,3 +177,41 @@ def test_a_sheet_read_at_once_gives_each_cell_read_alone(programme, params, tmp_
                 assert ("F04", cell) in noted
             elif alone.note is not None:
                 assert ("F05", cell) in noted
+
+
+def test_a_sheet_read_ahead_that_fails_fails_as_if_read_in_place(params, monkeypatch) -> None:
+    """An error of python-calamine in the thread that reads ahead is the file's F01 reason,
+    worded as when the sheet is read in place; nothing hangs."""
+    from python_calamine import CalamineError
+
+    from xl_idf.book import Book
+    from xl_idf.workbook import WorkbookUnreadable
+
+    sample = Path(__file__).parents[1] / "workbooks" / "exemple-trimestre-2022T4.xlsx"
+    read = Book._read
+
+    def failing(self: Book, name: str):
+        if name == "Prestations":
+            raise CalamineError("zip entry too large")
+        return read(self, name)
+
+    monkeypatch.setattr(Book, "_read", failing)
+    with pytest.raises(WorkbookUnreadable) as ahead:
+        read_workbook(sample, params)
+    assert str(ahead.value) == f"{sample.name} : classeur illisible (zip entry too large)"
+    # Read in place (no sheet read ahead): the same words.
+    monkeypatch.setattr(Book, "prefetch", lambda self, names: None)
+    with pytest.raises(WorkbookUnreadable) as in_place:
+        read_workbook(sample, params)
+    assert str(in_place.value) == str(ahead.value)
+
+
+def test_sheets_read_ahead_give_the_records_read_in_place(params, monkeypatch) -> None:
+    from xl_idf.book import Book
+
+    sample = Path(__file__).parents[1] / "workbooks" / "exemple-trimestre-2022T4.xlsx"
+    ahead = read_workbook(sample, params)
+    monkeypatch.setattr(Book, "prefetch", lambda self, names: None)
+    in_place = read_workbook(sample, params)
+    assert ahead == in_place
+    assert ahead.lines

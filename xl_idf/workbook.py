@@ -16,26 +16,29 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from python_calamine import CalamineError, CalamineWorkbook
-
 from xl_idf import sheet_rows, values
+from xl_idf.book import Book, WorkbookUnreadable
 from xl_idf.catalogue import finding
-from xl_idf.errors import XlIdfError
 from xl_idf.findings import Finding, Location
-from xl_idf.ooxml import column_letters, formulas_without_value, percent_cells, table_starts
+from xl_idf.ooxml import column_letters, formulas_without_value, percent_cells
 from xl_idf.programme import Parameters
 from xl_idf.records import RECORD_KINDS, Dossier, ExpenseLine, Payment, Record
 from xl_idf.sheet_rows import RowCells, TypedColumn, attempt, cells_of, type_column
+
+# WorkbookUnreadable is raised here, for the callers to catch.
+__all__ = [
+    "PERCENT_READERS",
+    "WorkbookContent",
+    "WorkbookUnreadable",
+    "field_readers",
+    "read_workbook",
+]
 
 # How far down a sheet the header row is looked for (a few title rows at most).
 HEADER_SEARCH_ROWS = 30
 
 Reader = Callable[[object], values.Reading[Any]]
 T = TypeVar("T")
-
-
-class WorkbookUnreadable(XlIdfError):
-    """The file cannot be read as a workbook; the message says why, in French."""
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,8 @@ PERCENT_READERS: Mapping[type[Record], Mapping[str, Reader]] = {
 
 def read_workbook(path: Path, params: Parameters) -> WorkbookContent:
     """Read a provider workbook into records; raise `WorkbookUnreadable` if it is no workbook."""
-    book = _Book(path)
+    book = Book(path)
+    book.prefetch([n for k in RECORD_KINDS if (n := book.names.get(values.fold(k.SHEET)))])
     found: list[Finding] = []
     pending = formulas_without_value(path)
     readers = field_readers(params)
@@ -108,7 +112,7 @@ def read_workbook(path: Path, params: Parameters) -> WorkbookContent:
 
 
 def _sheet(
-    book: _Book,
+    book: Book,
     name: str,
     kind: type[Record],
     readers: Mapping[str, Reader],
@@ -122,7 +126,7 @@ def _sheet(
 
 
 def _locate(
-    book: _Book, kind: type[Record], used: set[str], pending: Mapping[str, frozenset[str]]
+    book: Book, kind: type[Record], used: set[str], pending: Mapping[str, frozenset[str]]
 ) -> tuple[str, int | None, str] | None:
     """The sheet holding `kind`'s records: its name, its table's first data row, and how found.
 
@@ -149,79 +153,6 @@ def _locate(
 # The template's other sheets: never taken for a renamed data sheet.
 _OTHER_SHEETS = frozenset(values.fold(n) for n in ("Instructions", "Listes", "Contrôles",
                                                    "Synthèse"))  # fmt: skip
-
-
-class _Book:
-    """Every call into python-calamine, so that any error it raises is caught in one place."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._rows: dict[str, list[list[Any]]] = {}
-        book = self._call(lambda: CalamineWorkbook.from_path(str(path), load_tables=True))
-        self.book = book
-        self.names = {values.fold(name): name for name in self._call(lambda: book.sheet_names)}
-        # Each table's sheet by the table's folded name, and each sheet's first data row.
-        self.tables: dict[str, str] = {}
-        self.first_data_rows: dict[str, int] = {}
-        names = self._call(lambda: book.table_names) or ()
-        # The tables' places from their XML parts: calamine would read each sheet again.
-        starts = table_starts(path) if names else {}
-        for table_name in names:
-            start: int | None
-            if starts is not None and table_name in starts:
-                sheet, start = starts[table_name]
-            else:
-                table = self._table(table_name)
-                if table is None:
-                    continue
-                sheet, start = table.sheet, table.start[0] if table.start else None
-            self.tables[values.fold(table_name)] = sheet
-            if start is not None:
-                self.first_data_rows.setdefault(sheet, start)
-
-    def rows(self, name: str) -> list[list[Any]]:
-        """A sheet's cells, rows of values (read once)."""
-        if name not in self._rows:
-            sheet = self._call(lambda: self.book.get_sheet_by_name(name))
-            self._rows[name] = self._call(lambda: sheet.to_python(skip_empty_area=False))
-        return self._rows[name]
-
-    def forget(self, name: str) -> None:
-        """Let a sheet's cells go."""
-        self._rows.pop(name, None)
-
-    def _table(self, name: str) -> Any:
-        """A table, or None for one holding only its header row (calamine panics on it)."""
-        try:
-            return self.book.get_table_by_name(name)
-        except (CalamineError, OSError, ValueError) as exc:
-            raise WorkbookUnreadable(f"{self.path.name} : classeur illisible ({exc})") from None
-        except BaseException as exc:
-            if _is_panic(exc):
-                # LibreOffice writes a table without data row as A1:D1: an empty table, whose
-                # sheet is still found by its name or its header row.
-                return None
-            raise
-
-    def _call(self, call: Callable[[], T]) -> T:
-        try:
-            return call()
-        except (CalamineError, OSError, ValueError) as exc:
-            raise WorkbookUnreadable(f"{self.path.name} : classeur illisible ({exc})") from None
-        except BaseException as exc:
-            if _is_panic(exc):
-                raise WorkbookUnreadable(
-                    f"{self.path.name} : classeur illisible (plage de cellules invalide)"
-                ) from None
-            raise
-
-
-def _is_panic(exc: BaseException) -> bool:
-    """Whether `exc` is a panic of calamine's native code (pyo3's PanicException).
-
-    It derives from BaseException, not Exception, and cannot be imported by name.
-    """
-    return type(exc).__name__ == "PanicException"
 
 
 class _Sheet:
