@@ -59,109 +59,86 @@ def assess_line(
     line, negatives = line.screened()
     found: list[Finding] = list(negatives)
     num = line.dossier
-
-    def blank(name: str) -> bool:
-        if getattr(line, name) is not None:
-            return False
-        found.extend(line.require(name))
-        return True
-
+    # Each blank value is F07 (unless the reader already refused it), in the columns' order.
+    amount, days = line.montant_ht, line.jours
+    if amount is None:
+        found += line.require("montant_ht")
+    if days is None:
+        found += line.require("jours")
     capped = ZERO
-    amount_known = not blank("montant_ht")
-    days_known = not blank("jours")
-    if amount_known and days_known:
-        assert line.montant_ht is not None
-        assert line.jours is not None
-        for name, value in (("jours", line.jours), ("montant_ht", line.montant_ht)):
+    if amount is not None and days is not None:
+        for name, value in (("jours", days), ("montant_ht", amount)):
             if value == 0:
                 found.append(
                     finding(
-                        "X05",
-                        line.at(name),
-                        num,
-                        column=line.label(name),
+                        "X05", line.at(name), num, column=line.label(name),
                         found=french.number(value),
                     )
-                )
-        if line.jours > 0 and line.montant_ht > 0:
-            capped = capped_amount(line.montant_ht, line.jours, params)
-            if capped < line.montant_ht:
+                )  # fmt: skip
+        if days > 0 and amount > 0:
+            capped = capped_amount(amount, days, params)
+            if capped < amount:
                 found.append(
                     finding(
-                        "X02",
-                        line.at("montant_ht"),
-                        num,
-                        amount=french.eur(line.montant_ht),
-                        days=french.days(line.jours),
-                        cap=french.eur(params.daily_cap),
+                        "X02", line.at("montant_ht"), num, amount=french.eur(amount),
+                        days=french.days(days), cap=french.eur(params.daily_cap),
                         capped=french.eur(capped),
                     )
-                )
+                )  # fmt: skip
 
-    if not blank("prestataire"):
-        provider = match_provider(line.prestataire, params)
+    written = line.prestataire
+    if written is None:
+        found += line.require("prestataire")
+    else:
+        provider = match_provider(written, params)
         if provider is None:
             found.append(
                 finding(
-                    "X01",
-                    line.at("prestataire"),
-                    num,
-                    found=str(line.prestataire),
-                    suggestion=suggestion(str(line.prestataire), params),
+                    "X01", line.at("prestataire"), num, found=str(written),
+                    suggestion=suggestion(str(written), params),
                 )
-            )
+            )  # fmt: skip
         elif dossier_provider is not None and provider != dossier_provider:
             found.append(
                 finding(
-                    "X08",
-                    line.at("prestataire"),
-                    num,
-                    found=str(line.prestataire),
+                    "X08", line.at("prestataire"), num, found=str(written),
                     expected=dossier_provider,
                 )
-            )
+            )  # fmt: skip
 
-    blank("date_prestation")
-    for name, what in (("date_prestation", "Prestation réalisée"), ("date_facture", "Facturée")):
-        when = getattr(line, name)
+    if line.date_prestation is None:
+        found += line.require("date_prestation")
+    for name, what, when in (
+        ("date_prestation", "Prestation réalisée", line.date_prestation),
+        ("date_facture", "Facturée", line.date_facture),
+    ):
         if when is None:
             continue
         if when > params.last_expense_date:
             found.append(
                 finding(
-                    "X03",
-                    line.at(name),
-                    num,
-                    what=what,
-                    found=french.day(when),
+                    "X03", line.at(name), num, what=what, found=french.day(when),
                     limit=french.day(params.last_expense_date),
                 )
-            )
+            )  # fmt: skip
         elif when < params.period_start:
             found.append(
                 finding(
-                    "X09",
-                    line.at(name),
-                    num,
-                    what=what,
-                    found=french.day(when),
+                    "X09", line.at(name), num, what=what, found=french.day(when),
                     start=french.day(params.period_start),
                 )
-            )
+            )  # fmt: skip
 
-    if (
-        not blank("departement_prestation")
-        and line.departement_prestation not in params.region_departments
-    ):
+    department = line.departement_prestation
+    if department is None:
+        found += line.require("departement_prestation")
+    elif department not in params.region_departments:
         found.append(
             finding(
-                "X04",
-                line.at("departement_prestation"),
-                num,
-                found=str(line.departement_prestation),
+                "X04", line.at("departement_prestation"), num, found=str(department),
                 region=params.region_name,
             )
-        )
+        )  # fmt: skip
 
     excluded = bool(line.unreadable) or any(
         f.code in _EXCLUDING or f.severity is Severity.ERROR for f in found
@@ -189,29 +166,31 @@ def mark_duplicates(
     reason (X01, X03-X05, X09, F04, F07, F08) does not, so its corrected copy counts. `seen`
     carries the numbers already held, across the dossiers of a sheet.
     """
-    marked = []
-    for result in results:
-        line = result.line
-        if result.excluded or line.numero_facture is None:
-            marked.append(result)
-            continue
-        key = (provider_key(line, params), fold(line.numero_facture))
-        first = seen.setdefault(key, result)
-        if first is result:
-            marked.append(result)
-            continue
-        duplicate = finding(
-            "X07",
-            line.at("numero_facture"),
-            line.dossier,
-            invoice=line.numero_facture,
-            provider=str(line.prestataire),
-            first=_place(first.line),
-        )
-        # The copy is excluded: its own "not yet paid" note no longer applies.
-        kept = tuple(f for f in result.findings if f.code != "X10")
-        marked.append(LineResult(line, result.capped, excluded=True, findings=(*kept, duplicate)))
-    return marked
+    return [mark_duplicate(result, params, seen) for result in results]
+
+
+def mark_duplicate(
+    result: LineResult, params: Parameters, seen: dict[tuple[str, str], LineResult]
+) -> LineResult:
+    """X07 on one line, the lines before it in the sheet's order already in `seen`."""
+    line = result.line
+    if result.excluded or line.numero_facture is None:
+        return result
+    key = (provider_key(line, params), fold(line.numero_facture))
+    first = seen.setdefault(key, result)
+    if first is result:
+        return result
+    duplicate = finding(
+        "X07",
+        line.at("numero_facture"),
+        line.dossier,
+        invoice=line.numero_facture,
+        provider=str(line.prestataire),
+        first=_place(first.line),
+    )
+    # The copy is excluded: its own "not yet paid" note no longer applies.
+    kept = tuple(f for f in result.findings if f.code != "X10")
+    return LineResult(line, result.capped, excluded=True, findings=(*kept, duplicate))
 
 
 def _place(line: ExpenseLine) -> str:

@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from xl_idf.catalogue import finding
 from xl_idf.dossier import DossierResult, assess_lines, judge_dossier, parameters_for
-from xl_idf.expenses import LineResult, mark_duplicates
+from xl_idf.expenses import LineResult, mark_duplicate
 from xl_idf.findings import Finding
 from xl_idf.programme import Programme
 from xl_idf.records import Dossier, ExpenseLine, Payment, dossier_key
@@ -73,8 +73,7 @@ def assess_quarter(
         key=lambda item: item[1].row or 0,
     )
     for key, line in ordered:
-        params = params_of[id(owners[key])]
-        (result,) = mark_duplicates([assessed[id(line)]], params, held)
+        result = mark_duplicate(assessed[id(line)], params_of[id(owners[key])], held)
         by_dossier.setdefault(key, []).append(result)
 
     results = []
