@@ -81,6 +81,11 @@ class Book:
         self._reader = threading.Thread(target=read, name="xl-idf-calamine", daemon=True)
         self._reader.start()
 
+    def close(self) -> None:
+        """Wait for the thread reading ahead to be done (before this process forks)."""
+        if self._reader is not None:
+            self._reader.join()
+
     def rows(self, name: str) -> list[list[Any]]:
         """A sheet's cells, rows of values (read once)."""
         if name not in self._rows:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import TypeVar
 
 from xl_idf.catalogue import finding
 from xl_idf.dossier import DossierResult, assess_lines, judge_dossier, parameters_for
 from xl_idf.expenses import LineResult, mark_duplicate
 from xl_idf.findings import Finding
-from xl_idf.programme import Programme
+from xl_idf.programme import Parameters, Programme
 from xl_idf.records import Dossier, ExpenseLine, Payment, dossier_key
 
 R = TypeVar("R", ExpenseLine, Payment)
@@ -58,8 +59,12 @@ def assess_quarter(
     lines_of = _link(lines, owners, rows, found, dossiers_sheet)
     payments_of = _link(payments, owners, rows, found, dossiers_sheet)
 
-    # Each dossier judged with the parameters in force on its filing date, found once.
-    params_of = {id(d): parameters_for(d, programme) for d in dossier_list}
+    # Each dossier judged with the parameters in force on its filing date, found once a date.
+    on_day: dict[date | None, Parameters] = {}
+    for d in dossier_list:
+        if d.date_depot not in on_day:
+            on_day[d.date_depot] = parameters_for(d, programme)
+    params_of = {id(d): on_day[d.date_depot] for d in dossier_list}
     # Lines are assessed dossier by dossier, then X07 runs over the whole sheet in row order.
     assessed: dict[int, LineResult] = {}
     for key, owned in lines_of.items():

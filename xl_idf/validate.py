@@ -15,6 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from xl_idf.beside import run_beside
 from xl_idf.catalogue import finding
 from xl_idf.findings import Finding, Location
 from xl_idf.isolation import run_isolated
@@ -141,22 +142,13 @@ def check_file(
     finally:
         if loading is not None:
             loading.join()
-    from xl_idf.schemas import check_structure
-
-    structure = [
-        f
-        for kind, records in (
-            (Dossier, content.dossiers),
-            (ExpenseLine, content.lines),
-            (Payment, content.payments),
-        )
-        for f in check_structure(records, kind)
-    ]
+    # The structure check beside the rules, in a process of its own (`xl_idf.beside`).
+    structure = run_beside(partial(_structure, content))
     dossiers_sheet = not _sheet_missing(content, Dossier.SHEET)
     result = assess_quarter(
         content.dossiers, content.lines, content.payments, programme, dossiers_sheet
     )
-    every = content.findings + tuple(structure) + result.findings + _no_dossier(content)
+    every = content.findings + structure() + result.findings + _no_dossier(content)
     findings = tuple(f.in_file(shown) for f in sorted(every, key=sort_key))
     report = FileReport(
         path=shown,
@@ -168,6 +160,21 @@ def check_file(
         return Checked(report)
     counted = [r.line for d in result.dossiers for r in d.lines if not r.excluded]
     return Checked(report, _invoices(counted), _companies(content.dossiers))
+
+
+def _structure(content: WorkbookContent) -> tuple[Finding, ...]:
+    """The Pandera structure check of the three sheets' records."""
+    from xl_idf.schemas import check_structure
+
+    return tuple(
+        f
+        for kind, records in (
+            (Dossier, content.dossiers),
+            (ExpenseLine, content.lines),
+            (Payment, content.payments),
+        )
+        for f in check_structure(records, kind)
+    )
 
 
 def _load_schemas() -> threading.Thread | None:

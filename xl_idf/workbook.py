@@ -102,6 +102,7 @@ def read_workbook(path: Path, params: Parameters) -> WorkbookContent:
         records[kind] = tuple(sheet.records(first_data_row, found))
         del sheet
         book.forget(name)  # its cells are in the records now: not held twice
+    book.close()
     return WorkbookContent(
         path=str(path),
         dossiers=records[Dossier],  # type: ignore[arg-type]
