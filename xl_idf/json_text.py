@@ -8,23 +8,29 @@ same characters (tests compare them), escaping strings with the library's own C 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterable, Mapping
 from json.encoder import encode_basestring
 from typing import Any
 
 INDENT = 2
 
 
-def dumps(value: Any) -> str:
-    """`value` as `json.dumps(value, ensure_ascii=False, indent=2)` writes it."""
+def dumps(value: Any, end: str = "") -> str:
+    """`value` as `json.dumps(value, ensure_ascii=False, indent=2)` writes it, then `end`."""
     parts: list[str] = []
     _write(value, "\n", parts.append)
-    return "".join(parts)
+    parts.append(end)
+    return "".join(parts)  # the one copy of a report of tens of megabytes
 
 
 def _write(value: Any, newline: str, out: Any) -> None:
     """Append the text of `value` to `out`; `newline` is a line break and the current indent."""
     if isinstance(value, str):
         out(encode_basestring(value))
+    elif isinstance(value, Raw):
+        for part in value.parts:
+            out(part)
     elif value is None:
         out("null")
     elif isinstance(value, dict):
@@ -63,3 +69,82 @@ def _write(value: Any, newline: str, out: Any) -> None:
     else:
         # None, booleans, numbers, and any other value, as the library writes (or refuses) it.
         out(json.dumps(value, ensure_ascii=False))
+
+
+class Raw:
+    """JSON text already written at its place (`Shape.list_text`), in pieces, written as it is
+    (joined once, with the rest of the text)."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self, parts: list[str]) -> None:
+        self.parts = parts
+
+
+class Shape:
+    """The text of objects of one shape at one depth, written by filling slots in a template.
+
+    A report holds tens of thousands of findings and dossiers, all of the same shape: the
+    template is `dumps`'s own text of one of them (so the same characters), cut at its values;
+    each object is then its values, escaped, between the template's pieces. `shape` gives each
+    key its slot name, or a nested shape; `newline` is the line break and indent of the list the
+    objects stand in.
+    """
+
+    def __init__(self, shape: Mapping[str, Any], newline: str) -> None:
+        self.newline, self.inner = newline, newline + " " * INDENT
+        parts: list[str] = []
+        _write(_marked(shape), self.inner, parts.append)
+        text = "".join(parts)
+        pieces = _SLOT.split(text)  # literal, slot, literal, slot, ..., literal
+        self.first = pieces[0]
+        self.slots: list[tuple[str, str, str]] = []  # slot, its list's newline, literal after
+        position = len(pieces[0])
+        for slot, literal in zip(pieces[1::2], pieces[2::2], strict=True):
+            # A list in the slot is written at the indent of its key's line.
+            line = text[text.rfind("\n", 0, position) + 1 : position]
+            indent = len(line) - len(line.lstrip(" "))
+            self.slots.append((slot, "\n" + " " * indent, literal))
+            position += len(_encoded(slot)) + len(literal)
+
+    def text(self, values: Mapping[str, Any]) -> str:
+        """One object's text, its slots filled with `values` (texts, None, lists, numbers)."""
+        out = [self.first]
+        for slot, newline, literal in self.slots:
+            value = values[slot]
+            if value.__class__ is str:
+                out.append(encode_basestring(value))
+            elif value is None:
+                out.append("null")
+            else:
+                parts: list[str] = []
+                _write(value, newline, parts.append)
+                out.append("".join(parts))
+            out.append(literal)
+        return "".join(out)
+
+    def list_text(self, objects: Iterable[Mapping[str, Any]]) -> Raw:
+        """A list of objects of this shape, as `dumps` writes it at this depth."""
+        parts, separator = ["[" + self.inner], "," + self.inner
+        for values in objects:
+            parts.append(self.text(values))
+            parts.append(separator)
+        if len(parts) == 1:
+            return Raw(["[]"])
+        parts[-1] = self.newline + "]"
+        return Raw(parts)
+
+
+def _marked(shape: Mapping[str, Any]) -> dict[str, Any]:
+    """`shape` with each slot name replaced by a mark that no JSON text holds unescaped."""
+    return {
+        key: _marked(slot) if isinstance(slot, Mapping) else f"\x00{slot}\x00"
+        for key, slot in shape.items()
+    }
+
+
+def _encoded(slot: str) -> str:
+    return encode_basestring(f"\x00{slot}\x00")
+
+
+_SLOT = re.compile(r'"\\u0000(\w+)\\u0000"')

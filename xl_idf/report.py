@@ -190,7 +190,9 @@ def to_json(report: Report) -> str:
             {
                 "path": f.path,
                 "status": f.status.value,
-                "issues": [
+                # Tens of thousands of findings and dossiers of one shape: each written by
+                # filling its shape's template (`json_text.Shape`), the same characters.
+                "issues": _ISSUE.list_text(
                     {
                         "severity": i.severity.value,
                         "code": i.code,
@@ -200,31 +202,60 @@ def to_json(report: Report) -> str:
                         "dossier": i.dossier,
                     }
                     for i in f.findings
-                ],
-                "dossiers": [
-                    {
-                        "dossier": d.dossier,
-                        "eligibility": d.eligibility.value,
-                        "category": d.category,
-                        "subsidy": {
-                            "phase1": money(d.subsidy_phase1),
-                            "phase2": money(d.subsidy_phase2),
-                            "total": money(d.subsidy_total),
-                        },
-                        "payments": instalments(d.due),
-                        "planned": instalments(d.planned),
-                        "paid": instalments(d.paid),
-                        "remaining": instalments(d.remaining),
-                        "blocking": list(d.blocking),
-                        "explanation": list(d.explanation),
-                    }
-                    for d in f.dossiers
-                ],
+                ),
+                "dossiers": _DOSSIER.list_text(_dossier_values(d) for d in f.dossiers),
             }
             for f in report.files
         ],
     }
-    return json_text.dumps(payload) + "\n"
+    return json_text.dumps(payload, end="\n")
+
+
+def _dossier_values(d: DossierSummary) -> dict[str, Any]:
+    """The values of a dossier's JSON object, by slot of `_DOSSIER`."""
+    values: dict[str, Any] = {
+        "dossier": d.dossier,
+        "eligibility": d.eligibility.value,
+        "category": d.category,
+        "phase1": money(d.subsidy_phase1),
+        "phase2": money(d.subsidy_phase2),
+        "total": money(d.subsidy_total),
+        "blocking": list(d.blocking),
+        "explanation": list(d.explanation),
+    }
+    for name, amounts in (
+        ("payments", d.due), ("planned", d.planned), ("paid", d.paid), ("remaining", d.remaining)
+    ):  # fmt: skip
+        for key, text in instalments(amounts).items():
+            values[f"{name}_{key}"] = text
+    return values
+
+
+def _instalment_slots(name: str) -> dict[str, str]:
+    return {key: f"{name}_{key}" for key in ("phase1", "advance_phase2", "balance_phase2")}
+
+
+# The JSON objects of SPEC 4.3 (keys and their order), each value by the name of its slot; at
+# the depth they stand at: the report's files' lists.
+_ISSUE = json_text.Shape(
+    {key: key for key in ("severity", "code", "message", "sheet", "cell", "dossier")},
+    "\n      ",
+)
+_DOSSIER = json_text.Shape(
+    {
+        "dossier": "dossier",
+        "eligibility": "eligibility",
+        "category": "category",
+        "subsidy": {"phase1": "phase1", "phase2": "phase2", "total": "total"},
+        "payments": _instalment_slots("payments"),
+        "planned": _instalment_slots("planned"),
+        "paid": _instalment_slots("paid"),
+        "remaining": _instalment_slots("remaining"),
+        "blocking": "blocking",
+        "explanation": "explanation",
+    },
+    "\n      ",
+)
 
 
 CSV_HEADER = ("fichier", "feuille", "cellule", "dossier", "code", "gravité", "message")
