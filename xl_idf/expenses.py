@@ -18,7 +18,7 @@ from xl_idf.money import ZERO, cents_down
 from xl_idf.programme import Parameters
 from xl_idf.providers import match_provider, name_key, suggestion
 from xl_idf.records import ExpenseLine
-from xl_idf.values import fold
+from xl_idf.values import fold_once
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +176,7 @@ def mark_duplicate(
     line = result.line
     if result.excluded or line.numero_facture is None:
         return result
-    key = (provider_key(line, params), fold(line.numero_facture))
+    key = (provider_key(line, params), fold_once(line.numero_facture))
     first = seen.setdefault(key, result)
     if first is result:
         return result

@@ -25,7 +25,7 @@ from xl_idf.quarter import assess_quarter
 from xl_idf.records import Dossier, ExpenseLine, Payment
 from xl_idf.report import DossierSummary, FileReport, FileStatus, Report, sort_key, status_of
 from xl_idf.safety import EXTENSIONS, unreadable_reason
-from xl_idf.values import fold
+from xl_idf.values import fold_once
 
 if TYPE_CHECKING:
     from xl_idf.workbook import WorkbookContent
@@ -279,7 +279,7 @@ def across_files(checked: Sequence[Checked], strict: bool) -> list[FileReport]:
     for index, item in enumerate(checked):
         path = item.report.path
         for invoice in item.invoices:
-            key = (name_key(invoice.provider), fold(invoice.number))
+            key = (name_key(invoice.provider), fold_once(invoice.number))
             earlier = invoices.setdefault(key, (path, invoice))
             # Twice in one file is X07, found by the file's own check.
             if earlier[0] != path:

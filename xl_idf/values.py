@@ -107,6 +107,10 @@ def fold(text: str) -> str:
     return " ".join(text.translate(_FOLD_AS_SPACE).split())
 
 
+# The fold of texts met once each, such as invoice numbers: a cache would only churn.
+fold_once = fold.__wrapped__
+
+
 def match_name(raw: object, names: Sequence[str]) -> str | None:
     """The entry of `names` that `raw` spells, ignoring case, accents and spacing; else None."""
     try:
@@ -121,12 +125,17 @@ def _edge(reader: Callable[[object], Reading[T]]) -> Callable[[object], Reading[
 
     @wraps(reader)
     def read(raw: object) -> Reading[T]:
-        if is_blank(raw):
+        if raw is None:
             return Reading(None)
-        if isinstance(raw, str) and raw.strip().upper() in _EXCEL_ERRORS:
-            raise ValueRejected(
-                f"valeur d'erreur Excel « {raw.strip()} » : corriger la formule ou la saisie"
-            )
+        if isinstance(raw, str):
+            text = raw.strip()
+            if not text:
+                return Reading(None)
+            # Every Excel error starts with « # »: other texts are not looked up.
+            if text[0] == "#" and text.upper() in _EXCEL_ERRORS:
+                raise ValueRejected(
+                    f"valeur d'erreur Excel « {text} » : corriger la formule ou la saisie"
+                )
         return reader(raw)
 
     return read
