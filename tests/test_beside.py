@@ -62,3 +62,9 @@ def test_the_structure_check_beside_finds_what_it_finds_here() -> None:
     here = _structure(content)
     assert {f.cell for f in here} >= {first.at("date_versement").cell, second.at("montant").cell}
     assert run_beside(lambda: _structure(content))() == here
+
+
+def test_little_work_is_done_here_when_collected() -> None:
+    here = os.getpid()
+    collect = run_beside(os.getpid, worth=False)
+    assert collect() == here

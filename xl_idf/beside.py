@@ -18,10 +18,11 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
-def run_beside(work: Callable[[], T]) -> Callable[[], T]:
+def run_beside(work: Callable[[], T], worth: bool = True) -> Callable[[], T]:
     """Start `work()` in a forked process; the function returned gives its result (or raises
-    what it raised), waiting for it if need be."""
-    if sys.platform != "linux" or os.cpu_count() == 1:
+    what it raised), waiting for it if need be. Not `worth` it (little work), or on a system
+    without fork or with one core: `work` itself, done when collected."""
+    if not worth or sys.platform != "linux" or os.cpu_count() == 1:
         return work
     try:
         readable, writable = os.pipe()
