@@ -165,7 +165,7 @@ def check_file(
 
 # From how many records a file's structure check is worth a process beside the rules: forking
 # costs milliseconds, the check of a few hundred records less.
-BESIDE_RECORDS = 5000
+BESIDE_RECORDS = 3000
 
 
 def _structure(content: WorkbookContent) -> tuple[Finding, ...]:
