@@ -45,7 +45,7 @@ from xl_idf.findings import Location
 from xl_idf.payments import schedule_payments
 from xl_idf.programme import Programme
 from xl_idf.records import Dossier, ExpenseLine
-from xl_idf.subsidy import compute_subsidy
+from xl_idf.subsidy import Quote, compute_subsidy
 from xl_idf.values import fold, match_name, read_date, read_text
 
 # --- Eligibility (E01-E09) --------------------------------------------------------------------
@@ -189,12 +189,18 @@ def IDF_SUBVENTION(
 ) -> list[list[Any]]:
     """Subvention sur le devis, en une ligne de trois cellules : phase 1, phase 2, total."""
 
-    def subsidy(programme: Programme, *values: Any) -> Row:
-        *quoted, day = values
-        quote = Dossier(
-            **dict(zip(SUBSIDY_CELLS, quoted, strict=True)),
-            cells=SUBSIDY_CELLS,
-            labels=SUBSIDY_CELLS,
+    def subsidy(
+        programme: Programme,
+        jours_p1: Decimal | None,
+        montant_p1: Decimal | None,
+        jours_p2: Decimal | None,
+        montant_p2: Decimal | None,
+        fonds_propres: Decimal | None,
+        day: dt.date | None,
+    ) -> Row:
+        # The five figures alone: the core builds the dossier only for a finding to report.
+        quote = Quote(
+            jours_p1, montant_p1, jours_p2, montant_p2, fonds_propres, SUBSIDY_CELLS, SUBSIDY_CELLS
         )
         result = compute_subsidy(quote, parameters_on(day, programme))
         if not result.complete:
