@@ -11,7 +11,11 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
+from itertools import repeat
+from math import copysign
+from operator import getitem
 from typing import Any
 
 from xl_idf.columns import Column
@@ -101,6 +105,9 @@ def _column(arg: Arg) -> list[object]:
     cells = arg.cells
     if not isinstance(cells, list | tuple):
         return [cells]
+    if set(map(type, cells)) <= _ROWS:
+        with contextlib.suppress(ValueError):  # a row of another width: said below
+            return [cell for (cell,) in cells] or [None]  # xlwings passes rows of one cell
     column: list[object] = []
     for row in cells:
         if not isinstance(row, list | tuple):
@@ -114,8 +121,15 @@ def _column(arg: Arg) -> list[object]:
     return column or [None]
 
 
+_ROWS = frozenset({list, tuple})
+
+
 def rows(args: Sequence[Arg], compute: Callable[..., Row], width: int = 1) -> list[list[Any]]:
-    """`compute(programme, *values)` on each row of the arguments, each cell read first."""
+    """`compute(programme, *values)` on each row of the arguments, each cell read first.
+
+    A row's answer depends on its values only (`compute` is not told where the row is, and
+    a refusal names the argument, not the cell): rows that repeat are computed once.
+    """
     try:
         programme = load_programme()
         columns = [_column(arg) for arg in args]
@@ -129,39 +143,52 @@ def rows(args: Sequence[Arg], compute: Callable[..., Row], width: int = 1) -> li
             )
     except XlIdfError as exc:
         return [[error(str(exc))] * width]
+    # Each argument's distinct cells, each read once; a row is then the tuple of its cells'
+    # numbers among them (`_distinct`), and equal tuples read the same values.
+    numbered = [_distinct(column) for column in columns]
     values = [
-        _read_column(arg, arg.reader(programme), column)
-        for arg, column in zip(args, columns, strict=True)
+        _read_cells(arg, arg.reader(programme), cells)
+        for arg, (_, cells) in zip(args, numbered, strict=True)
     ]
     # A row is empty when the data given as ranges is blank in it: a single cell repeated
     # against them (a date, a provider) does not make the blank rows below a table count, and
     # neither does a setting (`[date]`).
     data = [i for i, arg in enumerate(args) if not arg.setting]
     varying = [i for i in data if len(columns[i]) > 1] or data
+    blanks = [
+        [is_blank(cell) for cell in cells] if i in varying else [True] * len(cells)
+        for i, (_, cells) in enumerate(numbered)
+    ]
+    refusable = [i for i, read in enumerate(values) if any(isinstance(v, _Refused) for v in read)]
+
+    def answer(key: tuple[int, ...]) -> Row:
+        if all(map(getitem, blanks, key)):
+            return [EMPTY] * width
+        for i in refusable:
+            refused = values[i][key[i]]
+            if isinstance(refused, _Refused):
+                # Every cell of the row says why: a formula reading any of them shows the reason.
+                return [error(refused.why)] * width
+        try:
+            return compute(programme, *map(getitem, values, key))
+        except ValueRejected as exc:
+            return [error(str(exc))] * width
+
+    keys = zip(
+        *(codes if len(codes) > 1 else repeat(codes[0], count) for codes, _ in numbered),
+        strict=True,
+    )
+    memo: dict[tuple[int, ...], Row] = {}
     answers: list[list[Any]] = []
-    memo: dict[tuple[tuple[type, object], ...], Row] = {}
-    for index in range(count):
-        raws = [column[index] if len(column) > 1 else column[0] for column in columns]
-        if all(is_blank(raws[i]) for i in varying):
-            answers.append([EMPTY] * width)
-            continue
-        row_values = [column[index] if len(column) > 1 else column[0] for column in values]
-        refused = next((v for v in row_values if isinstance(v, _Refused)), None)
-        if refused is not None:
-            # Every cell of the row says why: a formula reading any of them shows the reason.
-            answers.append([error(refused.why)] * width)
-            continue
-        # Rows repeat (a head count, a parameter's name): a row seen before is not computed again.
-        # The key carries each value's type, so that TRUE, 1 and 1.0 stay apart.
-        key = tuple((type(raw), raw) for raw in raws)
-        row = _recall(memo, key)
-        if row is _UNSEEN:
-            try:
-                row = compute(programme, *row_values)
-            except ValueRejected as exc:
-                row = [error(str(exc))] * width
-            _remember(memo, key, row)
-        answers.append(list(row))
+    for key in keys:
+        row = memo.get(key)
+        if row is None:
+            row = answer(key)
+            if len(memo) < MEMO_ROWS:
+                memo[key] = row
+            answers.append(row)
+        else:
+            answers.append(list(row))  # each answer row its own list
     return answers
 
 
@@ -182,21 +209,55 @@ class _Refused:
     why: str
 
 
-_UNSEEN = object()  # not in a memo yet (None is a value: a blank cell)
+# The rows remembered in one call, at most: a call of a million distinct rows (an Excel column)
+# holds no more than this many answers twice; rows past it are computed as they come.
+MEMO_ROWS = 100_000
+
+# Cells of these types read the same whenever they are equal and of the same type; others are
+# told apart by identity (a Decimal 1.0 is not a Decimal 1), as is a float equal to zero
+# (-0.0 equals 0.0 but does not read the same).
+_EQUAL_READS_SAME = frozenset({str, int, bool, float, date, type(None)})
 
 
-def _read_column(arg: Arg, read: Reader, column: Sequence[object]) -> list[Any]:
-    """Each cell read (a `_Refused` when it cannot be); a value repeated down a column, once."""
-    seen: dict[tuple[type, object], Any] = {}
-    values = []
-    for raw in column:
-        key = (type(raw), raw)
-        value = _recall(seen, key)
-        if value is _UNSEEN:
-            value = _read_cell(arg, read, raw)
-            _remember(seen, key, value)
-        values.append(value)
-    return values
+def _distinct(column: Sequence[object]) -> tuple[list[int], list[object]]:
+    """The number of each cell among the column's distinct cells, and those cells in order.
+
+    Two cells get the same number only when they read the same: the same type and equal, so
+    that TRUE, 1 and 1.0 stay apart.
+    """
+    seen: dict[tuple[object, ...], int] = {}
+    if set(map(type, column)) <= _EQUAL_READS_SAME:
+        codes = [
+            seen.setdefault(key, len(seen)) for key in zip(map(type, column), column, strict=True)
+        ]
+        if (float, 0.0) not in seen:
+            return codes, [cell for _, cell in seen]
+        seen.clear()
+    cells: list[object] = []
+    codes = []
+    for cell in column:
+        code = seen.setdefault(_key(cell), len(cells))
+        if code == len(cells):
+            cells.append(cell)
+        codes.append(code)
+    return codes, cells
+
+
+def _key(cell: object) -> tuple[object, ...]:
+    """What tells a cell apart from cells that read otherwise: its type and value, or itself."""
+    kind = type(cell)
+    if isinstance(cell, float) and kind is float and cell == 0:
+        return (kind, cell, copysign(1.0, cell))  # the sign of a zero
+    if isinstance(cell, datetime) and kind is datetime:
+        return (kind, cell, cell.tzinfo)  # the same instant in two zones is two days
+    if kind in _EQUAL_READS_SAME:
+        return (kind, cell)
+    return (kind, id(cell))  # alive as long as the column: no two cells share an id
+
+
+def _read_cells(arg: Arg, read: Reader, cells: Sequence[object]) -> list[Any]:
+    """Each cell read, or a `_Refused` saying why it cannot be."""
+    return [_read_cell(arg, read, cell) for cell in cells]
 
 
 def _read_cell(arg: Arg, read: Reader, raw: object) -> Any:
@@ -207,18 +268,6 @@ def _read_cell(arg: Arg, read: Reader, raw: object) -> Any:
     if value is None and arg.required:
         return _Refused(f"{arg.name} : valeur manquante")
     return value
-
-
-def _recall(memo: dict[Any, Any], key: Any) -> Any:
-    try:
-        return memo.get(key, _UNSEEN)
-    except TypeError:  # an unhashable value, which Excel never sends: not remembered
-        return _UNSEEN
-
-
-def _remember(memo: dict[Any, Any], key: Any, value: Any) -> None:
-    with contextlib.suppress(TypeError):
-        memo[key] = value
 
 
 def refuse_bad_input(findings: Sequence[Finding], incomplete: bool = False) -> None:
