@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from xl_idf import french
 from xl_idf.catalogue import finding, is_blocking
@@ -30,6 +30,11 @@ class Cap(StrEnum):
     PHASE_DAYS = "plafond de durée de la phase"
     TOTAL = "plafond du parcours"
     EQUITY = "plafond des fonds propres"
+
+
+# Python 3.11 looks an Enum member up on its class through a descriptor, which costs more than
+# the comparisons of a quote within its caps: `_bases` takes them from here.
+_DAILY, _PHASE_DAYS, _TOTAL = Cap.DAILY, Cap.PHASE_DAYS, Cap.TOTAL
 
 
 @dataclass(frozen=True)
@@ -71,42 +76,42 @@ def phase_bases(
     Without days (justified expenses already capped line by line) the daily cap is not applied
     again. [§Dépenses concernées], [§Montant de l'aide]; SPEC 3, subsidy steps 1-2.
     """
-    caps: list[CapApplied] = []
-    base1 = _phase_base(caps, 1, amount1, days1, params.phase1_max_days, params)
-    base2 = _phase_base(caps, 2, amount2, days2, params.phase2_max_days, params)
-    # The journey's cap takes from phase 2 first; phase 1 alone can reach it only under a
-    # programme whose journey cap is below a full phase 1.
-    base1 = _lower(caps, Cap.TOTAL, 1, base1, params.total_cap)
-    base2 = _lower(caps, Cap.TOTAL, 2, base2, at_least_zero(params.total_cap - base1))
+    base1, base2, caps = _bases(amount1, amount2, params, days1, days2)
     return Bases(base1, base2, tuple(caps))
 
 
-def _phase_base(
-    caps: list[CapApplied],
-    phase: int,
-    amount: Decimal,
-    days: Decimal | None,
-    max_days: Decimal,
+def _bases(
+    amount1: Decimal,
+    amount2: Decimal,
     params: Parameters,
-) -> Decimal:
-    """One phase's amount under the daily cap for its days and for the phase's length."""
-    base = amount
-    if days is not None:
-        base = _lower(caps, Cap.DAILY, phase, base, _for_days(params.daily_cap, days))
-    return _lower(caps, Cap.PHASE_DAYS, phase, base, _for_days(params.daily_cap, max_days))
+    days1: Decimal | None,
+    days2: Decimal | None,
+) -> tuple[Decimal, Decimal, list[CapApplied]]:
+    """`phase_bases` as its parts, for `compute_subsidy`, which keeps them in its `Subsidy`."""
+    caps: list[CapApplied] = []
+    daily = params.daily_cap
+    # Each phase under the daily cap for its days, then for the phase's length.
+    if days1 is not None:
+        amount1 = _lower(caps, _DAILY, 1, amount1, _for_days(daily, days1, days1.is_signed()))
+    max1 = params.phase1_max_days
+    amount1 = _lower(caps, _PHASE_DAYS, 1, amount1, _for_days(daily, max1, max1.is_signed()))
+    if days2 is not None:
+        amount2 = _lower(caps, _DAILY, 2, amount2, _for_days(daily, days2, days2.is_signed()))
+    max2 = params.phase2_max_days
+    amount2 = _lower(caps, _PHASE_DAYS, 2, amount2, _for_days(daily, max2, max2.is_signed()))
+    # The journey's cap takes from phase 2 first; phase 1 alone can reach it only under a
+    # programme whose journey cap is below a full phase 1.
+    base1 = _lower(caps, _TOTAL, 1, amount1, params.total_cap)
+    base2 = _lower(caps, _TOTAL, 2, amount2, at_least_zero(params.total_cap - base1))
+    return base1, base2, caps
 
 
-def _for_days(daily_cap: Decimal, days: Decimal) -> Decimal:
-    """The daily cap times `days`, rounded down to the cent."""
-    if days > 0:
-        return _for_positive_days(daily_cap, days)
-    return cents_down(daily_cap * days)  # -0 equals 0 but is not written the same: not cached
-
-
-# Days repeat from quote to quote (5, 25, ...): each product is rounded once. Equal caps and
-# days above zero give the same product to the cent, whatever their written exponent.
+# Days repeat from quote to quote (5, 25, the phases' lengths): each product is rounded once.
+# Equal caps and days give the same product to the cent whatever their written exponent, but
+# for the sign of a zero (-0 equals 0), hence `negative` in the key.
 @lru_cache(maxsize=256)
-def _for_positive_days(daily_cap: Decimal, days: Decimal) -> Decimal:
+def _for_days(daily_cap: Decimal, days: Decimal, negative: bool) -> Decimal:
+    """The daily cap times `days`, rounded down to the cent."""
     return cents_down(daily_cap * days)
 
 
@@ -118,13 +123,16 @@ def _lower(caps: list[CapApplied], cap: Cap, phase: int, base: Decimal, limit: D
     return base
 
 
-@dataclass(frozen=True)
-class Subsidy:
+class Subsidy(NamedTuple):
     """The subsidy per phase, the bases and caps behind it, and the findings that explain it.
 
     `complete` is False when a value it needs is missing: the amounts are then zero.
     A blocking finding (S01, S05) also leaves the amounts at zero.
     """
+
+    # Immutable like a frozen dataclass, and made once per quote (an IDF_SUBVENTION row): a
+    # frozen dataclass of seven fields costs three times as much to make (12,900 instructions
+    # against 4,000, callgrind).
 
     base_phase1: Decimal
     base_phase2: Decimal
@@ -224,7 +232,7 @@ class Quote:
         """Itself when no figure is below zero; else its dossier, screened."""
         for figure in (self.jours_p1, self.montant_p1, self.jours_p2, self.montant_p2,
                        self.fonds_propres):  # fmt: skip
-            if figure is not None and figure < 0:
+            if figure is not None and figure < ZERO:
                 return self.dossier().screened(names)
         return self, ()
 
@@ -289,8 +297,7 @@ def compute_subsidy(dossier: Dossier | Quote, params: Parameters) -> Subsidy:
     if days2 > params.phase2_max_days:
         found.append(_too_long(dossier, 2, days2, params.phase2_max_days))
 
-    bases = phase_bases(amount1, amount2, params, days1, days2)
-    caps = list(bases.caps)
+    base1, base2, caps = _bases(amount1, amount2, params, days1, days2)
     for cap in caps:
         if cap.cap is Cap.DAILY:
             days = days1 if cap.phase == 1 else days2
@@ -313,15 +320,15 @@ def compute_subsidy(dossier: Dossier | Quote, params: Parameters) -> Subsidy:
                     dossier.at(f"montant_p{cap.phase}"),
                     dossier.numero,
                     phase=str(cap.phase),
-                    found=french.eur(_before_total_cap(caps, bases)),
+                    found=french.eur(_before_total_cap(caps, base1, base2)),
                     cap=french.eur(params.total_cap),
                     before=french.eur(cap.before),
                     after=french.eur(cap.after),
                 )
             )
 
-    phase1 = share(params.phase1_rate, bases.phase1)
-    phase2 = share(params.phase2_rate, bases.phase2)
+    phase1 = share(params.phase1_rate, base1)
+    phase2 = share(params.phase2_rate, base2)
     if equity <= 0:
         found.append(
             finding("S08", dossier.at("fonds_propres"), dossier.numero, found=french.eur(equity))
@@ -357,7 +364,7 @@ def compute_subsidy(dossier: Dossier | Quote, params: Parameters) -> Subsidy:
 
     if found and any(is_blocking(f) for f in found):
         phase1 = phase2 = ZERO
-    return Subsidy(bases.phase1, bases.phase2, phase1, phase2, tuple(caps), tuple(found))
+    return Subsidy(base1, base2, phase1, phase2, tuple(caps), tuple(found))
 
 
 def _too_long(dossier: Dossier | Quote, phase: int, days: Decimal, max_days: Decimal) -> Finding:
@@ -372,7 +379,7 @@ def _too_long(dossier: Dossier | Quote, phase: int, days: Decimal, max_days: Dec
     )
 
 
-def _before_total_cap(caps: list[CapApplied], bases: Bases) -> Decimal:
+def _before_total_cap(caps: list[CapApplied], base1: Decimal, base2: Decimal) -> Decimal:
     """Both bases as they stood when the journey's cap was applied to them."""
     cut = {c.phase: c.before for c in caps if c.cap is Cap.TOTAL}
-    return cut.get(1, bases.phase1) + cut.get(2, bases.phase2)
+    return cut.get(1, base1) + cut.get(2, base2)
