@@ -8,12 +8,11 @@ builds the nine IDF_* functions on it; `udfs/idf_udfs.py` only declares them to 
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from itertools import repeat
+from itertools import chain, repeat
 from math import copysign
 from operator import getitem
 from typing import Any
@@ -105,9 +104,8 @@ def _column(arg: Arg) -> list[object]:
     cells = arg.cells
     if not isinstance(cells, list | tuple):
         return [cells]
-    if set(map(type, cells)) <= _ROWS:
-        with contextlib.suppress(ValueError):  # a row of another width: said below
-            return [cell for (cell,) in cells] or [None]  # xlwings passes rows of one cell
+    if cells and set(map(type, cells)) <= _ROWS and set(map(len, cells)) == {1}:
+        return list(chain.from_iterable(cells))  # xlwings passes rows of one cell
     column: list[object] = []
     for row in cells:
         if not isinstance(row, list | tuple):
@@ -143,12 +141,12 @@ def rows(args: Sequence[Arg], compute: Callable[..., Row], width: int = 1) -> li
             )
     except XlIdfError as exc:
         return [[error(str(exc))] * width]
-    # Each argument's distinct cells, each read once; a row is then the tuple of its cells'
-    # numbers among them (`_distinct`), and equal tuples read the same values.
-    numbered = [_distinct(column) for column in columns]
+    # Each argument's distinct cells, each read once; a row's key is the tuple of its cells'
+    # keys (`_distinct`), and equal keys read the same values.
+    keyed = [_distinct(column) for column in columns]
     values = [
         _read_cells(arg, arg.reader(programme), cells)
-        for arg, (_, cells) in zip(args, numbered, strict=True)
+        for arg, (_, cells) in zip(args, keyed, strict=True)
     ]
     # A row is empty when the data given as ranges is blank in it: a single cell repeated
     # against them (a date, a provider) does not make the blank rows below a table count, and
@@ -156,13 +154,19 @@ def rows(args: Sequence[Arg], compute: Callable[..., Row], width: int = 1) -> li
     data = [i for i, arg in enumerate(args) if not arg.setting]
     varying = [i for i in data if len(columns[i]) > 1] or data
     blanks = [
-        [is_blank(cell) for cell in cells] if i in varying else [True] * len(cells)
-        for i, (_, cells) in enumerate(numbered)
+        {key: is_blank(cell) for key, cell in cells.items()}
+        if i in varying
+        else dict.fromkeys(cells, True)
+        for i, (_, cells) in enumerate(keyed)
     ]
-    refusable = [i for i, read in enumerate(values) if any(isinstance(v, _Refused) for v in read)]
+    # A row can be blank only where every varying column has a blank cell somewhere.
+    may_be_blank = all(any(blanks[i].values()) for i in varying)
+    refusable = [
+        i for i, read in enumerate(values) if any(isinstance(v, _Refused) for v in read.values())
+    ]
 
-    def answer(key: tuple[int, ...]) -> Row:
-        if all(map(getitem, blanks, key)):
+    def answer(key: tuple[object, ...]) -> Row:
+        if may_be_blank and all(map(getitem, blanks, key)):
             return [EMPTY] * width
         for i in refusable:
             refused = values[i][key[i]]
@@ -175,10 +179,10 @@ def rows(args: Sequence[Arg], compute: Callable[..., Row], width: int = 1) -> li
             return [error(str(exc))] * width
 
     keys = zip(
-        *(codes if len(codes) > 1 else repeat(codes[0], count) for codes, _ in numbered),
+        *(cells if len(cells) > 1 else repeat(cells[0], count) for cells, _ in keyed),
         strict=True,
     )
-    memo: dict[tuple[int, ...], Row] = {}
+    memo: dict[tuple[object, ...], Row] = {}
     answers: list[list[Any]] = []
     for key in keys:
         row = memo.get(key)
@@ -219,26 +223,27 @@ MEMO_ROWS = 100_000
 _EQUAL_READS_SAME = frozenset({str, int, bool, float, date, type(None)})
 
 
-def _distinct(column: Sequence[object]) -> tuple[list[int], list[object]]:
-    """The number of each cell among the column's distinct cells, and those cells in order.
+def _distinct(column: Sequence[object]) -> tuple[Sequence[object], dict[object, object]]:
+    """Each cell's key, and the distinct keys with the cell each stands for.
 
-    Two cells get the same number only when they read the same: the same type and equal, so
-    that TRUE, 1 and 1.0 stay apart.
+    Two cells get the same key only when they read the same. A column of one type where
+    equal means « reads the same » is its own keys (most columns, with no work per cell);
+    other cells are numbered, by type and value so that TRUE, 1 and 1.0 stay apart.
     """
-    seen: dict[tuple[object, ...], int] = {}
-    if set(map(type, column)) <= _EQUAL_READS_SAME:
-        codes = [
-            seen.setdefault(key, len(seen)) for key in zip(map(type, column), column, strict=True)
-        ]
-        if (float, 0.0) not in seen:
-            return codes, [cell for _, cell in seen]
-        seen.clear()
-    cells: list[object] = []
+    kinds = set(map(type, column))
+    if kinds <= _EQUAL_READS_SAME and not (float in kinds and 0.0 in column):
+        if len(kinds) == 1:
+            return column, {cell: cell for cell in dict.fromkeys(column)}
+        seen: dict[tuple[object, ...], int] = {}
+        keys = zip(map(type, column), column, strict=True)
+        codes = [seen.setdefault(key, len(seen)) for key in keys]
+        return codes, {code: cell for code, (_, cell) in enumerate(seen)}
+    seen = {}
+    cells: dict[object, object] = {}
     codes = []
     for cell in column:
-        code = seen.setdefault(_key(cell), len(cells))
-        if code == len(cells):
-            cells.append(cell)
+        code = seen.setdefault(_key(cell), len(seen))
+        cells.setdefault(code, cell)
         codes.append(code)
     return codes, cells
 
@@ -255,9 +260,9 @@ def _key(cell: object) -> tuple[object, ...]:
     return (kind, id(cell))  # alive as long as the column: no two cells share an id
 
 
-def _read_cells(arg: Arg, read: Reader, cells: Sequence[object]) -> list[Any]:
-    """Each cell read, or a `_Refused` saying why it cannot be."""
-    return [_read_cell(arg, read, cell) for cell in cells]
+def _read_cells(arg: Arg, read: Reader, cells: dict[object, object]) -> dict[object, Any]:
+    """Each cell read, or a `_Refused` saying why it cannot be, by its key."""
+    return {key: _read_cell(arg, read, cell) for key, cell in cells.items()}
 
 
 def _read_cell(arg: Arg, read: Reader, raw: object) -> Any:
