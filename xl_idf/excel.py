@@ -8,11 +8,12 @@ builds the nine IDF_* functions on it; `udfs/idf_udfs.py` only declares them to 
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from itertools import chain, repeat
+from itertools import repeat
 from math import copysign
 from operator import getitem
 from typing import Any
@@ -104,8 +105,9 @@ def _column(arg: Arg) -> list[object]:
     cells = arg.cells
     if not isinstance(cells, list | tuple):
         return [cells]
-    if cells and set(map(type, cells)) <= _ROWS and set(map(len, cells)) == {1}:
-        return list(chain.from_iterable(cells))  # xlwings passes rows of one cell
+    if set(map(type, cells)) <= _ROWS:
+        with contextlib.suppress(ValueError):  # a row of another width: said below
+            return [cell for (cell,) in cells] or [None]  # xlwings passes rows of one cell
     column: list[object] = []
     for row in cells:
         if not isinstance(row, list | tuple):
@@ -213,9 +215,11 @@ class _Refused:
     why: str
 
 
-# The rows remembered in one call, at most: a call of a million distinct rows (an Excel column)
-# holds no more than this many answers twice; rows past it are computed as they come.
-MEMO_ROWS = 100_000
+# The rows remembered in one call, at most; rows past them are computed as they come. Rows
+# repeat when a call has few distinct ones (a head count, a parameter's name), which this
+# holds; a table of distinct dossiers repeats none, and remembering each of its rows would
+# cost it time (a dict growing, a key tuple kept per row) and memory for nothing.
+MEMO_ROWS = 4096
 
 # Cells of these types read the same whenever they are equal and of the same type; others are
 # told apart by identity (a Decimal 1.0 is not a Decimal 1), as is a float equal to zero
