@@ -221,9 +221,10 @@ class _Refused:
 # cost it time (a dict growing, a key tuple kept per row) and memory for nothing.
 MEMO_ROWS = 4096
 
-# Cells of these types read the same whenever they are equal and of the same type; others are
-# told apart by identity (a Decimal 1.0 is not a Decimal 1), as is a float equal to zero
-# (-0.0 equals 0.0 but does not read the same).
+# Cells of these types read the same whenever they are equal and of the same type, but for a
+# float equal to zero (-0.0 equals 0.0 but does not read the same), told apart by its sign; a
+# datetime is told apart by its zone too, any other cell by identity (a Decimal 1.0 is not a
+# Decimal 1).
 _EQUAL_READS_SAME = frozenset({str, int, bool, float, date, type(None)})
 
 

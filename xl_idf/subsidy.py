@@ -199,7 +199,7 @@ class Quote:
     fonds_propres: Decimal | None
     cells: Mapping[str, str]
     labels: Mapping[str, str]
-    _dossier: Dossier | None = field(default=None, repr=False, compare=False)
+    _dossier: Dossier | None = field(default=None, init=False, repr=False, compare=False)
     # What a dossier built of the figures alone holds.
     numero: ClassVar[str | None] = None
     unreadable: ClassVar[frozenset[str]] = frozenset()
@@ -241,8 +241,8 @@ def compute_subsidy(dossier: Dossier | Quote, params: Parameters) -> Subsidy:
     """S01-S05, S08, S09: the subsidy on the dossier's quote, under every cap [§Montant de l'aide].
 
     SPEC 3, in order: bases and caps (steps 1-2), rates (3), equity cap (4); de minimis comes
-    after, in `xl_idf.de_minimis`. A finding is made only where the rule has one to report, so
-    that a quote within every cap costs no French message (`IDF_SUBVENTION` on a column).
+    after, in `xl_idf.de_minimis`. `dossier` may be a `Quote` (an IDF_SUBVENTION row), decided
+    exactly as the dossier of its figures.
     """
     dossier, negatives = dossier.screened(QUOTE_FIELDS)
     found: list[Finding] = list(negatives)
