@@ -214,7 +214,10 @@ CALAMINE = (
 DISPATCHER = """
 import asyncio, os, statistics, sys, time
 os.environ.update(XLWINGS_ON_SERVER="true", XLWINGS_LICENSE_KEY="noncommercial")
-sys.path.insert(0, os.path.join(os.environ.get("BENCH_ROOT", "."), "scripts"))
+# The checkout measured first on the path: `python -c` would otherwise put the working
+# directory (this checkout) before PYTHONPATH, and a --baseline run would measure this code.
+root = os.environ.get("BENCH_ROOT", ".")
+sys.path[:0] = [root, os.path.join(root, "scripts")]
 import xlwings, xlwings.server
 from build_calculator import load_udfs
 udfs = load_udfs()

@@ -14,15 +14,19 @@ import string
 import subprocess
 import sys
 import unicodedata
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
+from udfs import idf_udfs
 from workbooks import WORKBOOKS
-from xl_idf import french, json_text, values
+from xl_idf import excel, french, json_text, subsidy, values
 from xl_idf.errors import ValueRejected
 from xl_idf.ooxml import table_starts
 from xl_idf.records import Dossier, ExpenseLine, Payment
@@ -191,3 +195,189 @@ def test_bench_runs_on_a_tiny_quarter(tmp_path: Path) -> None:
                   "--jobs 2", "xl-idf --help", "IDF_SUBVENTION, 20 rows",
                   "validate / calamine read, 20 lines", "--jobs 2 speed-up"):  # fmt: skip
         assert label in table, table
+
+
+# --- The Excel functions: a column answers each row as that row called alone ------------------
+#
+# The engine (xl_idf.excel.rows) reads each distinct cell of a column once and answers a row seen
+# before from memory; IDF_SUBVENTION gives the core a Quote of figures alone. Each row of a
+# column must get what the same row gets in a call of its own (ranges of one row: nothing to
+# remember, nothing shared).
+
+# Cells that compare equal but do not read the same, and rows that repeat.
+QUOTE_CELLS = {
+    "jours_p1": [5, 5.0, True, 1, "5", " 5 ", 6, 3, 4.5, 0, 0.0, -0.0, None, "abc", D("5.0"),
+                 D("5"), float("nan")],
+    "montant_p1": [6000, 6000.0, 5000, 6000.05, 7200, -0.0, 0.0, 0, -1, None, D("6000.00"),
+                   D("6000"), "#N/A", 1e300],
+    "jours_p2": [None, 25, 25.0, 30, 10, 12.5, 0, -0.0, "", D("25"), D("25.0")],
+    "montant_p2": [None, 30000, 16250, 15000.01, 36000, 0.0, -0.0, -5, D("-0")],
+    "fonds_propres": [500000, 8000, 21000.0, 0, 0.0, -0.0, -100, None, D("1.0"), D("1")],
+    "date": [None, "15/03/2022", 44635, 44635.0, date(2021, 1, 1), datetime(2022, 3, 15),
+             datetime(2022, 3, 15, 23, tzinfo=timezone(timedelta(hours=-3))),
+             datetime(2022, 3, 16, 2, tzinfo=UTC)],
+}  # fmt: skip
+
+
+def _alone(function: Any, columns: list[list[list[object]]]) -> list[list[Any]]:
+    """Each row of `columns` (ranges of one cell a row) computed in a call of its own."""
+    return [function(*[[column[i]] for column in columns])[0] for i in range(len(columns[0]))]
+
+
+def _quote_columns(rng: random.Random, rows: int) -> list[list[list[object]]]:
+    table = [[rng.choice(cells) for cells in QUOTE_CELLS.values()] for _ in range(rows)]
+    table += rng.sample(table, rows // 2)  # rows seen before, further down
+    return [[[row[j]] for row in table] for j in range(len(QUOTE_CELLS))]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_column_of_quotes_answers_each_row_as_alone(seed) -> None:
+    columns = _quote_columns(random.Random(seed), 150)
+    got = idf_udfs.IDF_SUBVENTION(*columns)
+    # repr: -0.0 is not 0.0, nor 6000.0 the text "6000.0"
+    assert repr(got) == repr(_alone(idf_udfs.IDF_SUBVENTION, columns))
+
+
+@pytest.mark.parametrize(
+    ("function", "pools"),
+    [
+        ("IDF_CATEGORIE", [[48, 48.0, True, "48", 250, 249.5, -0.0, 0.0, -1, None, "x", D("48")]]),
+        ("IDF_DEPENSE_ELIGIBLE", [
+            [7500, 7500.0, -0.0, 0.0, 100.5, None, True], [5, 5.0, 0.5, -0.0, 0, "5"],
+            ["04/04/2022", 44655, 44655.0, date(2022, 4, 4), "31/02/2022"],
+            ["AFNOR", "afnor", "Top-Tech", "Inconnu", None], ["31", 31, 31.0, "09", 9, "2A"],
+            [None, "15/03/2022", date(2019, 1, 1)],
+        ]),
+        ("IDF_PARAMETRE", [["daily_cap", "plafond_journalier", "plafond", 1, 1.0, True, None],
+                           [None, "15/03/2022", 44635, date(2021, 1, 1)]]),
+    ],
+)  # fmt: skip
+def test_a_column_answers_each_row_as_alone(function, pools) -> None:
+    rng = random.Random(12)
+    table = [[rng.choice(pool) for pool in pools] for _ in range(80)]
+    table += rng.sample(table, 40)
+    columns = [[[row[j]] for row in table] for j in range(len(pools))]
+    call = getattr(idf_udfs, function)
+    assert repr(call(*columns)) == repr(_alone(call, columns))
+
+
+def test_a_repeated_bad_row_says_what_it_says_alone_and_names_its_argument() -> None:
+    good = [5, 6000, 25, 30000, 500000]
+    bad_days = [5, 6000, "abc", 30000, 500000]  # unreadable: the engine refuses it
+    bad_amount = [5, 6000, 25, -1, 500000]  # below zero: the core's F04 refuses it
+    table = [good, bad_days, good, bad_amount, bad_days, bad_amount, good, bad_days]
+    columns = [[[row[j]] for row in table] for j in range(len(good))]
+    answers = idf_udfs.IDF_SUBVENTION(*columns)
+    assert answers == _alone(idf_udfs.IDF_SUBVENTION, columns)
+    for row, answer in zip(table, answers, strict=True):
+        if row is bad_days:
+            assert answer == [answer[0]] * 3
+            assert answer[0].startswith(f"{excel.ERROR}jours_p2 : ")
+        elif row is bad_amount:
+            assert answer[0].startswith(f"{excel.ERROR}montant_p2 : ")
+        else:
+            assert isinstance(answer[0], float)
+
+
+def test_the_rows_remembered_are_bounded_and_rows_past_the_bound_still_answer(
+    monkeypatch,
+) -> None:
+    computed: list[Decimal] = []
+
+    def double(programme, value: Decimal) -> list[Any]:
+        computed.append(value)
+        return [str(value * 2)]
+
+    cells = [[i % 20] for i in range(60)]  # 20 distinct rows, three times over
+    arg = excel.Arg("x", cells, values.read_decimal)
+    expected = [double(None, D(i % 20)) for i in range(60)]
+    computed.clear()
+    assert excel.rows([arg], double) == expected
+    assert len(computed) == 20  # each distinct row once
+    computed.clear()
+    monkeypatch.setattr(excel, "MEMO_ROWS", 5)
+    assert excel.rows([arg], double) == expected
+    assert len(computed) == 5 + 15 * 3  # five rows remembered; the others computed each time
+
+
+def test_each_distinct_cell_is_read_once() -> None:
+    read: list[object] = []
+
+    def reading(raw: object) -> values.Reading[Any]:
+        read.append(raw)
+        return values.read_decimal(raw)
+
+    cells = [[v] for v in [1, 2, 1, 1.0, 2, True, 1, -0.0, 0.0, -0.0, None, None, "1", "1"]]
+    answers = excel.rows([excel.Arg("x", cells, reading)], lambda programme, v: [repr(v)])
+    assert sorted(map(repr, read)) == sorted(map(repr, [1, 2, 1.0, True, -0.0, 0.0, None, "1"]))
+    alone = [excel.rows([excel.Arg("x", [cell], reading)], lambda p, v: [repr(v)])[0]
+             for cell in cells]  # fmt: skip
+    assert answers == alone
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (1, True), (1, 1.0), (0.0, -0.0), (-0.0, 0.0), (D("1.0"), D("1")), (D("0"), D("-0")),
+        (datetime(2022, 3, 15, 23, tzinfo=timezone(timedelta(hours=-3))),
+         datetime(2022, 3, 16, 2, tzinfo=UTC)),
+        (float("nan"), float("nan")),
+    ],
+)  # fmt: skip
+def test_cells_equal_but_read_otherwise_keep_their_own_key(first, second) -> None:
+    for column in ([first, second], [first, second, "x"]):  # one type, and several
+        keys, cells = excel._distinct(column)
+        assert keys[0] != keys[1]
+        assert cells[keys[0]] is first
+        assert cells[keys[1]] is second
+
+
+# --- A quote of figures alone is decided as its dossier is --------------------------------------
+
+FIGURE = st.one_of(
+    st.none(),
+    st.sampled_from([D(0), D("-0"), D("0.00"), D(-1), D(5), D("5.0"), D(6), D(25), D(30),
+                     D("6000.05"), D(36000), D("1E+3")]),
+    st.decimals(min_value=-100, max_value=400_000, places=2),
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(figures=st.tuples(FIGURE, FIGURE, FIGURE, FIGURE, FIGURE))
+def test_a_quote_of_figures_alone_gets_what_its_dossier_gets(params, figures) -> None:
+    cells = excel.SUBSIDY_CELLS
+    quote = subsidy.Quote(*figures, cells, cells)
+    dossier = Dossier(**dict(zip(cells, figures, strict=True)), cells=cells, labels=cells)
+    # repr: amounts to their exponent, and each finding's message and cell
+    assert repr(subsidy.compute_subsidy(quote, params)) == repr(
+        subsidy.compute_subsidy(dossier, params)
+    )
+
+
+def test_a_quote_within_its_caps_builds_no_dossier(params) -> None:
+    cells = excel.SUBSIDY_CELLS
+    within = subsidy.Quote(D(5), D(6000), D(25), D(30000), D(500000), cells, cells)
+    assert not subsidy.compute_subsidy(within, params).findings
+    assert within._dossier is None
+    over = subsidy.Quote(D(5), D(7000), D(25), D(30000), D(500000), cells, cells)  # S09
+    (found,) = subsidy.compute_subsidy(over, params).findings
+    assert found.cell == cells["montant_p1"]
+    assert over._dossier is not None
+
+
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        (D("0"), D("-0")),
+        (D("-0"), D("0")),
+        (D("-0.00"), D(0)),
+        (D(5), D("5.00")),
+        (D("5.00"), D(5)),
+    ],
+)
+def test_a_day_cap_remembered_is_the_one_computed_afresh(params, first, then) -> None:
+    subsidy._for_days.cache_clear()
+    subsidy.phase_bases(D(100), D(100), params, first, first)
+    remembered = subsidy.phase_bases(D(100), D(100), params, then, then)
+    subsidy._for_days.cache_clear()
+    assert repr(remembered) == repr(subsidy.phase_bases(D(100), D(100), params, then, then))

@@ -11,7 +11,11 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
+from itertools import repeat
+from math import copysign
+from operator import getitem
 from typing import Any
 
 from xl_idf.columns import Column
@@ -101,6 +105,9 @@ def _column(arg: Arg) -> list[object]:
     cells = arg.cells
     if not isinstance(cells, list | tuple):
         return [cells]
+    if set(map(type, cells)) <= _ROWS:
+        with contextlib.suppress(ValueError):  # a row of another width: said below
+            return [cell for (cell,) in cells] or [None]  # xlwings passes rows of one cell
     column: list[object] = []
     for row in cells:
         if not isinstance(row, list | tuple):
@@ -114,8 +121,15 @@ def _column(arg: Arg) -> list[object]:
     return column or [None]
 
 
+_ROWS = frozenset({list, tuple})
+
+
 def rows(args: Sequence[Arg], compute: Callable[..., Row], width: int = 1) -> list[list[Any]]:
-    """`compute(programme, *values)` on each row of the arguments, each cell read first."""
+    """`compute(programme, *values)` on each row of the arguments, each cell read first.
+
+    A row's answer depends on its values only (`compute` is not told where the row is, and
+    a refusal names the argument, not the cell): rows that repeat are computed once.
+    """
     try:
         programme = load_programme()
         columns = [_column(arg) for arg in args]
@@ -129,39 +143,58 @@ def rows(args: Sequence[Arg], compute: Callable[..., Row], width: int = 1) -> li
             )
     except XlIdfError as exc:
         return [[error(str(exc))] * width]
+    # Each argument's distinct cells, each read once; a row's key is the tuple of its cells'
+    # keys (`_distinct`), and equal keys read the same values.
+    keyed = [_distinct(column) for column in columns]
     values = [
-        _read_column(arg, arg.reader(programme), column)
-        for arg, column in zip(args, columns, strict=True)
+        _read_cells(arg, arg.reader(programme), cells)
+        for arg, (_, cells) in zip(args, keyed, strict=True)
     ]
     # A row is empty when the data given as ranges is blank in it: a single cell repeated
     # against them (a date, a provider) does not make the blank rows below a table count, and
     # neither does a setting (`[date]`).
     data = [i for i, arg in enumerate(args) if not arg.setting]
     varying = [i for i in data if len(columns[i]) > 1] or data
+    blanks = [
+        {key: is_blank(cell) for key, cell in cells.items()}
+        if i in varying
+        else dict.fromkeys(cells, True)
+        for i, (_, cells) in enumerate(keyed)
+    ]
+    # A row can be blank only where every varying column has a blank cell somewhere.
+    may_be_blank = all(any(blanks[i].values()) for i in varying)
+    refusable = [
+        i for i, read in enumerate(values) if any(isinstance(v, _Refused) for v in read.values())
+    ]
+
+    def answer(key: tuple[object, ...]) -> Row:
+        if may_be_blank and all(map(getitem, blanks, key)):
+            return [EMPTY] * width
+        for i in refusable:
+            refused = values[i][key[i]]
+            if isinstance(refused, _Refused):
+                # Every cell of the row says why: a formula reading any of them shows the reason.
+                return [error(refused.why)] * width
+        try:
+            return compute(programme, *map(getitem, values, key))
+        except ValueRejected as exc:
+            return [error(str(exc))] * width
+
+    keys = zip(
+        *(cells if len(cells) > 1 else repeat(cells[0], count) for cells, _ in keyed),
+        strict=True,
+    )
+    memo: dict[tuple[object, ...], Row] = {}
     answers: list[list[Any]] = []
-    memo: dict[tuple[tuple[type, object], ...], Row] = {}
-    for index in range(count):
-        raws = [column[index] if len(column) > 1 else column[0] for column in columns]
-        if all(is_blank(raws[i]) for i in varying):
-            answers.append([EMPTY] * width)
-            continue
-        row_values = [column[index] if len(column) > 1 else column[0] for column in values]
-        refused = next((v for v in row_values if isinstance(v, _Refused)), None)
-        if refused is not None:
-            # Every cell of the row says why: a formula reading any of them shows the reason.
-            answers.append([error(refused.why)] * width)
-            continue
-        # Rows repeat (a head count, a parameter's name): a row seen before is not computed again.
-        # The key carries each value's type, so that TRUE, 1 and 1.0 stay apart.
-        key = tuple((type(raw), raw) for raw in raws)
-        row = _recall(memo, key)
-        if row is _UNSEEN:
-            try:
-                row = compute(programme, *row_values)
-            except ValueRejected as exc:
-                row = [error(str(exc))] * width
-            _remember(memo, key, row)
-        answers.append(list(row))
+    for key in keys:
+        row = memo.get(key)
+        if row is None:
+            row = answer(key)
+            if len(memo) < MEMO_ROWS:
+                memo[key] = row
+            answers.append(row)
+        else:
+            answers.append(list(row))  # each answer row its own list
     return answers
 
 
@@ -182,21 +215,59 @@ class _Refused:
     why: str
 
 
-_UNSEEN = object()  # not in a memo yet (None is a value: a blank cell)
+# The rows remembered in one call, at most; rows past them are computed as they come. Rows
+# repeat when a call has few distinct ones (a head count, a parameter's name), which this
+# holds; a table of distinct dossiers repeats none, and remembering each of its rows would
+# cost it time (a dict growing, a key tuple kept per row) and memory for nothing.
+MEMO_ROWS = 4096
+
+# Cells of these types read the same whenever they are equal and of the same type, but for a
+# float equal to zero (-0.0 equals 0.0 but does not read the same), told apart by its sign; a
+# datetime is told apart by its zone too, any other cell by identity (a Decimal 1.0 is not a
+# Decimal 1).
+_EQUAL_READS_SAME = frozenset({str, int, bool, float, date, type(None)})
 
 
-def _read_column(arg: Arg, read: Reader, column: Sequence[object]) -> list[Any]:
-    """Each cell read (a `_Refused` when it cannot be); a value repeated down a column, once."""
-    seen: dict[tuple[type, object], Any] = {}
-    values = []
-    for raw in column:
-        key = (type(raw), raw)
-        value = _recall(seen, key)
-        if value is _UNSEEN:
-            value = _read_cell(arg, read, raw)
-            _remember(seen, key, value)
-        values.append(value)
-    return values
+def _distinct(column: Sequence[object]) -> tuple[Sequence[object], dict[object, object]]:
+    """Each cell's key, and the distinct keys with the cell each stands for.
+
+    Two cells get the same key only when they read the same. A column of one type where
+    equal means « reads the same » is its own keys (most columns, with no work per cell);
+    other cells are numbered, by type and value so that TRUE, 1 and 1.0 stay apart.
+    """
+    kinds = set(map(type, column))
+    if kinds <= _EQUAL_READS_SAME and not (float in kinds and 0.0 in column):
+        if len(kinds) == 1:
+            return column, {cell: cell for cell in dict.fromkeys(column)}
+        seen: dict[tuple[object, ...], int] = {}
+        keys = zip(map(type, column), column, strict=True)
+        codes = [seen.setdefault(key, len(seen)) for key in keys]
+        return codes, {code: cell for code, (_, cell) in enumerate(seen)}
+    seen = {}
+    cells: dict[object, object] = {}
+    codes = []
+    for cell in column:
+        code = seen.setdefault(_key(cell), len(seen))
+        cells.setdefault(code, cell)
+        codes.append(code)
+    return codes, cells
+
+
+def _key(cell: object) -> tuple[object, ...]:
+    """What tells a cell apart from cells that read otherwise: its type and value, or itself."""
+    kind = type(cell)
+    if isinstance(cell, float) and kind is float and cell == 0:
+        return (kind, cell, copysign(1.0, cell))  # the sign of a zero
+    if isinstance(cell, datetime) and kind is datetime:
+        return (kind, cell, cell.tzinfo)  # the same instant in two zones is two days
+    if kind in _EQUAL_READS_SAME:
+        return (kind, cell)
+    return (kind, id(cell))  # alive as long as the column: no two cells share an id
+
+
+def _read_cells(arg: Arg, read: Reader, cells: dict[object, object]) -> dict[object, Any]:
+    """Each cell read, or a `_Refused` saying why it cannot be, by its key."""
+    return {key: _read_cell(arg, read, cell) for key, cell in cells.items()}
 
 
 def _read_cell(arg: Arg, read: Reader, raw: object) -> Any:
@@ -207,18 +278,6 @@ def _read_cell(arg: Arg, read: Reader, raw: object) -> Any:
     if value is None and arg.required:
         return _Refused(f"{arg.name} : valeur manquante")
     return value
-
-
-def _recall(memo: dict[Any, Any], key: Any) -> Any:
-    try:
-        return memo.get(key, _UNSEEN)
-    except TypeError:  # an unhashable value, which Excel never sends: not remembered
-        return _UNSEEN
-
-
-def _remember(memo: dict[Any, Any], key: Any, value: Any) -> None:
-    with contextlib.suppress(TypeError):
-        memo[key] = value
 
 
 def refuse_bad_input(findings: Sequence[Finding], incomplete: bool = False) -> None:

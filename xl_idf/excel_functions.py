@@ -43,9 +43,9 @@ from xl_idf.excel_arguments import FRENCH_NAMES
 from xl_idf.expenses import assess_line
 from xl_idf.findings import Location
 from xl_idf.payments import schedule_payments
-from xl_idf.programme import Programme
+from xl_idf.programme import Parameters, Programme
 from xl_idf.records import Dossier, ExpenseLine
-from xl_idf.subsidy import compute_subsidy
+from xl_idf.subsidy import Quote, compute_subsidy
 from xl_idf.values import fold, match_name, read_date, read_text
 
 # --- Eligibility (E01-E09) --------------------------------------------------------------------
@@ -188,15 +188,25 @@ def IDF_SUBVENTION(
     date: Any = None,
 ) -> list[list[Any]]:
     """Subvention sur le devis, en une ligne de trois cellules : phase 1, phase 2, total."""
+    in_force: dict[dt.date | None, Parameters] = {}  # by date, for the rows of this call
 
-    def subsidy(programme: Programme, *values: Any) -> Row:
-        *quoted, day = values
-        quote = Dossier(
-            **dict(zip(SUBSIDY_CELLS, quoted, strict=True)),
-            cells=SUBSIDY_CELLS,
-            labels=SUBSIDY_CELLS,
+    def subsidy(
+        programme: Programme,
+        jours_p1: Decimal | None,
+        montant_p1: Decimal | None,
+        jours_p2: Decimal | None,
+        montant_p2: Decimal | None,
+        fonds_propres: Decimal | None,
+        day: dt.date | None,
+    ) -> Row:
+        # The five figures alone: the core builds the dossier only for a finding to report.
+        quote = Quote(
+            jours_p1, montant_p1, jours_p2, montant_p2, fonds_propres, SUBSIDY_CELLS, SUBSIDY_CELLS
         )
-        result = compute_subsidy(quote, parameters_on(day, programme))
+        params = in_force.get(day)
+        if params is None:
+            params = in_force[day] = parameters_on(day, programme)
+        result = compute_subsidy(quote, params)
         if not result.complete:
             refuse_bad_input(result.findings, incomplete=True)
         # A quote the rules block (S01, S05) gets what the core gives it: 0 for each phase. The

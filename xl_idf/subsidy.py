@@ -8,13 +8,16 @@ company's equity (phase 2 reduced first).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
+from typing import ClassVar, NamedTuple
 
 from xl_idf import french
 from xl_idf.catalogue import finding, is_blocking
-from xl_idf.findings import Finding
+from xl_idf.findings import Finding, Location
 from xl_idf.money import ZERO, at_least_zero, cents_down, share
 from xl_idf.programme import Parameters
 from xl_idf.records import Dossier
@@ -27,6 +30,11 @@ class Cap(StrEnum):
     PHASE_DAYS = "plafond de durée de la phase"
     TOTAL = "plafond du parcours"
     EQUITY = "plafond des fonds propres"
+
+
+# Python 3.11 looks an Enum member up on its class through a descriptor, which costs more than
+# the comparisons of a quote within its caps: `_bases` takes them from here.
+_DAILY, _PHASE_DAYS, _TOTAL = Cap.DAILY, Cap.PHASE_DAYS, Cap.TOTAL
 
 
 @dataclass(frozen=True)
@@ -68,39 +76,63 @@ def phase_bases(
     Without days (justified expenses already capped line by line) the daily cap is not applied
     again. [§Dépenses concernées], [§Montant de l'aide]; SPEC 3, subsidy steps 1-2.
     """
-    caps: list[CapApplied] = []
-
-    def lower(cap: Cap, phase: int, base: Decimal, limit: Decimal) -> Decimal:
-        if limit < base:
-            caps.append(CapApplied(cap, phase, base, limit))
-            return limit
-        return base
-
-    bases = []
-    for phase, amount, days, max_days in (
-        (1, amount1, days1, params.phase1_max_days),
-        (2, amount2, days2, params.phase2_max_days),
-    ):
-        base = amount
-        if days is not None:
-            base = lower(Cap.DAILY, phase, base, cents_down(params.daily_cap * days))
-        base = lower(Cap.PHASE_DAYS, phase, base, cents_down(params.daily_cap * max_days))
-        bases.append(base)
-    base1, base2 = bases
-    # The journey's cap takes from phase 2 first; phase 1 alone can reach it only under a
-    # programme whose journey cap is below a full phase 1.
-    base1 = lower(Cap.TOTAL, 1, base1, params.total_cap)
-    base2 = lower(Cap.TOTAL, 2, base2, at_least_zero(params.total_cap - base1))
+    base1, base2, caps = _bases(amount1, amount2, params, days1, days2)
     return Bases(base1, base2, tuple(caps))
 
 
-@dataclass(frozen=True)
-class Subsidy:
+def _bases(
+    amount1: Decimal,
+    amount2: Decimal,
+    params: Parameters,
+    days1: Decimal | None,
+    days2: Decimal | None,
+) -> tuple[Decimal, Decimal, list[CapApplied]]:
+    """`phase_bases` as its parts, for `compute_subsidy`, which keeps them in its `Subsidy`."""
+    caps: list[CapApplied] = []
+    daily = params.daily_cap
+    # Each phase under the daily cap for its days, then for the phase's length.
+    if days1 is not None:
+        amount1 = _lower(caps, _DAILY, 1, amount1, _for_days(daily, days1, days1.is_signed()))
+    max1 = params.phase1_max_days
+    amount1 = _lower(caps, _PHASE_DAYS, 1, amount1, _for_days(daily, max1, max1.is_signed()))
+    if days2 is not None:
+        amount2 = _lower(caps, _DAILY, 2, amount2, _for_days(daily, days2, days2.is_signed()))
+    max2 = params.phase2_max_days
+    amount2 = _lower(caps, _PHASE_DAYS, 2, amount2, _for_days(daily, max2, max2.is_signed()))
+    # The journey's cap takes from phase 2 first; phase 1 alone can reach it only under a
+    # programme whose journey cap is below a full phase 1.
+    base1 = _lower(caps, _TOTAL, 1, amount1, params.total_cap)
+    base2 = _lower(caps, _TOTAL, 2, amount2, at_least_zero(params.total_cap - base1))
+    return base1, base2, caps
+
+
+# Days repeat from quote to quote (5, 25, the phases' lengths): each product is rounded once.
+# Equal caps and days give the same product to the cent whatever their written exponent, but
+# for the sign of a zero (-0 equals 0), hence `negative` in the key.
+@lru_cache(maxsize=256)
+def _for_days(daily_cap: Decimal, days: Decimal, negative: bool) -> Decimal:
+    """The daily cap times `days`, rounded down to the cent."""
+    return cents_down(daily_cap * days)
+
+
+def _lower(caps: list[CapApplied], cap: Cap, phase: int, base: Decimal, limit: Decimal) -> Decimal:
+    """`base`, or `limit` when it is lower, the cap then noted in `caps`."""
+    if limit < base:
+        caps.append(CapApplied(cap, phase, base, limit))
+        return limit
+    return base
+
+
+class Subsidy(NamedTuple):
     """The subsidy per phase, the bases and caps behind it, and the findings that explain it.
 
     `complete` is False when a value it needs is missing: the amounts are then zero.
     A blocking finding (S01, S05) also leaves the amounts at zero.
     """
+
+    # Immutable like a frozen dataclass, and made once per quote (an IDF_SUBVENTION row): a
+    # frozen dataclass of seven fields costs three times as much to make (12,900 instructions
+    # against 4,000, callgrind).
 
     base_phase1: Decimal
     base_phase2: Decimal
@@ -151,24 +183,70 @@ def _no_subsidy(findings: list[Finding], complete: bool) -> Subsidy:
 QUOTE_FIELDS = ("jours_p1", "montant_p1", "jours_p2", "montant_p2")
 
 
-def compute_subsidy(dossier: Dossier, params: Parameters) -> Subsidy:
+@dataclass(slots=True)
+class Quote:
+    """A quote given by its five figures alone (a row of `IDF_SUBVENTION`).
+
+    Its `Dossier` is built only when a finding must name a cell or a figure must be set aside:
+    a quote within every cap never pays for a record of 28 fields. Everything the rule asks of
+    it is the answer that dossier gives, so the rule cannot tell them apart.
+    """
+
+    jours_p1: Decimal | None
+    montant_p1: Decimal | None
+    jours_p2: Decimal | None
+    montant_p2: Decimal | None
+    fonds_propres: Decimal | None
+    cells: Mapping[str, str]
+    labels: Mapping[str, str]
+    _dossier: Dossier | None = field(default=None, init=False, repr=False, compare=False)
+    # What a dossier built of the figures alone holds.
+    numero: ClassVar[str | None] = None
+    unreadable: ClassVar[frozenset[str]] = frozenset()
+
+    def dossier(self) -> Dossier:
+        """The dossier holding these figures, in these cells and under these labels."""
+        if self._dossier is None:
+            self._dossier = Dossier(
+                jours_p1=self.jours_p1, montant_p1=self.montant_p1, jours_p2=self.jours_p2,
+                montant_p2=self.montant_p2, fonds_propres=self.fonds_propres,
+                cells=self.cells, labels=self.labels,
+            )  # fmt: skip
+        return self._dossier
+
+    def at(self, name: str) -> Location:
+        """Where figure `name` sits, as its dossier says."""
+        return self.dossier().at(name)
+
+    def missing(self, name: str) -> Finding:
+        """F07 on figure `name`, as its dossier says it."""
+        return self.dossier().missing(name)
+
+    def require(self, name: str) -> tuple[Finding, ...]:
+        """F07 when figure `name` is blank, as its dossier says it."""
+        return self.dossier().require(name)
+
+    def screened(
+        self, names: Iterable[str] | None = None
+    ) -> tuple[Dossier | Quote, tuple[Finding, ...]]:
+        """Itself when no figure is below zero; else its dossier, screened."""
+        for figure in (self.jours_p1, self.montant_p1, self.jours_p2, self.montant_p2,
+                       self.fonds_propres):  # fmt: skip
+            if figure is not None and figure < ZERO:
+                return self.dossier().screened(names)
+        return self, ()
+
+
+def compute_subsidy(dossier: Dossier | Quote, params: Parameters) -> Subsidy:
     """S01-S05, S08, S09: the subsidy on the dossier's quote, under every cap [§Montant de l'aide].
 
     SPEC 3, in order: bases and caps (steps 1-2), rates (3), equity cap (4); de minimis comes
-    after, in `xl_idf.de_minimis`.
+    after, in `xl_idf.de_minimis`. `dossier` may be a `Quote` (an IDF_SUBVENTION row), decided
+    exactly as the dossier of its figures.
     """
     dossier, negatives = dossier.screened(QUOTE_FIELDS)
     found: list[Finding] = list(negatives)
-    num = dossier.numero
     complete = not negatives
-
-    def value(name: str, required: bool) -> Decimal | None:
-        nonlocal complete
-        raw: Decimal | None = getattr(dossier, name)
-        if raw is None and required:
-            complete = False
-            found.extend(dossier.require(name))
-        return raw
 
     days1, days2 = dossier.jours_p1, dossier.jours_p2
     phase1_quoted = days1 is not None and days1 > 0
@@ -177,7 +255,9 @@ def compute_subsidy(dossier: Dossier, params: Parameters) -> Subsidy:
         if phase2_quoted:
             # A phase 1 of 0 or blank days with a phase 2 is S05 only (SPEC 3).
             found.append(
-                finding("S05", dossier.at("jours_p2"), num, found=french.days(days2 or ZERO))
+                finding(
+                    "S05", dossier.at("jours_p2"), dossier.numero, found=french.days(days2 or ZERO)
+                )
             )
             return _no_subsidy(found, complete)
         if "jours_p2" not in dossier.unreadable:
@@ -185,14 +265,19 @@ def compute_subsidy(dossier: Dossier, params: Parameters) -> Subsidy:
             found.append(dossier.missing("jours_p1"))
         return _no_subsidy(found, complete=False)
 
-    days1 = value("jours_p1", required=True)
-    amount1 = value("montant_p1", required=True)
+    amount1, amount2, equity = dossier.montant_p1, dossier.montant_p2, dossier.fonds_propres
     # Phase 2 is optional, but a half-filled phase 2 cannot be computed.
-    phase2_given = dossier.jours_p2 is not None or dossier.montant_p2 is not None
-    days2 = value("jours_p2", required=phase2_given)
-    amount2 = value("montant_p2", required=phase2_given)
-    equity = value("fonds_propres", required=True)
-    if not complete or days1 is None or amount1 is None or equity is None:
+    phase2_given = days2 is not None or amount2 is not None
+    if (
+        not complete
+        or days1 is None
+        or amount1 is None
+        or equity is None
+        or (phase2_given and (days2 is None or amount2 is None))
+    ):
+        needed = QUOTE_FIELDS if phase2_given else QUOTE_FIELDS[:2]
+        for name in (*needed, "fonds_propres"):
+            found.extend(dossier.require(name))
         return _no_subsidy(found, complete=False)
     days2 = days2 or ZERO
     amount2 = amount2 or ZERO
@@ -202,29 +287,17 @@ def compute_subsidy(dossier: Dossier, params: Parameters) -> Subsidy:
             finding(
                 "S01",
                 dossier.at("jours_p1"),
-                num,
+                dossier.numero,
                 found=french.days(days1),
                 expected=french.days(params.min_days),
             )
         )
-    for phase, days, max_days, name in (
-        (1, days1, params.phase1_max_days, "jours_p1"),
-        (2, days2, params.phase2_max_days, "jours_p2"),
-    ):
-        if days > max_days:
-            found.append(
-                finding(
-                    "S02",
-                    dossier.at(name),
-                    num,
-                    phase=str(phase),
-                    found=french.days(days),
-                    expected=french.days(max_days),
-                )
-            )
+    if days1 > params.phase1_max_days:
+        found.append(_too_long(dossier, 1, days1, params.phase1_max_days))
+    if days2 > params.phase2_max_days:
+        found.append(_too_long(dossier, 2, days2, params.phase2_max_days))
 
-    bases = phase_bases(amount1, amount2, params, days1, days2)
-    caps = list(bases.caps)
+    base1, base2, caps = _bases(amount1, amount2, params, days1, days2)
     for cap in caps:
         if cap.cap is Cap.DAILY:
             days = days1 if cap.phase == 1 else days2
@@ -232,7 +305,7 @@ def compute_subsidy(dossier: Dossier, params: Parameters) -> Subsidy:
                 finding(
                     "S09",
                     dossier.at(f"montant_p{cap.phase}"),
-                    num,
+                    dossier.numero,
                     phase=str(cap.phase),
                     amount=french.eur(cap.before),
                     days=french.days(days),
@@ -245,19 +318,21 @@ def compute_subsidy(dossier: Dossier, params: Parameters) -> Subsidy:
                 finding(
                     "S03",
                     dossier.at(f"montant_p{cap.phase}"),
-                    num,
+                    dossier.numero,
                     phase=str(cap.phase),
-                    found=french.eur(_before_total_cap(caps, bases)),
+                    found=french.eur(_before_total_cap(caps, base1, base2)),
                     cap=french.eur(params.total_cap),
                     before=french.eur(cap.before),
                     after=french.eur(cap.after),
                 )
             )
 
-    phase1 = share(params.phase1_rate, bases.phase1)
-    phase2 = share(params.phase2_rate, bases.phase2)
+    phase1 = share(params.phase1_rate, base1)
+    phase2 = share(params.phase2_rate, base2)
     if equity <= 0:
-        found.append(finding("S08", dossier.at("fonds_propres"), num, found=french.eur(equity)))
+        found.append(
+            finding("S08", dossier.at("fonds_propres"), dossier.numero, found=french.eur(equity))
+        )
         caps += [CapApplied(Cap.EQUITY, p, s, ZERO) for p, s in ((1, phase1), (2, phase2)) if s]
         phase1 = phase2 = ZERO
     elif phase1 + phase2 > equity:
@@ -276,7 +351,7 @@ def compute_subsidy(dossier: Dossier, params: Parameters) -> Subsidy:
             finding(
                 "S04",
                 dossier.at("fonds_propres"),
-                num,
+                dossier.numero,
                 found=french.eur(before),
                 equity=french.eur(equity),
                 after=french.eur(phase1 + phase2),
@@ -287,13 +362,24 @@ def compute_subsidy(dossier: Dossier, params: Parameters) -> Subsidy:
             )
         )
 
-    result = Subsidy(bases.phase1, bases.phase2, phase1, phase2, tuple(caps), tuple(found))
-    if result.blocked:
-        return Subsidy(bases.phase1, bases.phase2, ZERO, ZERO, tuple(caps), tuple(found))
-    return result
+    if found and any(is_blocking(f) for f in found):
+        phase1 = phase2 = ZERO
+    return Subsidy(base1, base2, phase1, phase2, tuple(caps), tuple(found))
 
 
-def _before_total_cap(caps: list[CapApplied], bases: Bases) -> Decimal:
+def _too_long(dossier: Dossier | Quote, phase: int, days: Decimal, max_days: Decimal) -> Finding:
+    """S02: a phase quoted over more days than it may last."""
+    return finding(
+        "S02",
+        dossier.at(f"jours_p{phase}"),
+        dossier.numero,
+        phase=str(phase),
+        found=french.days(days),
+        expected=french.days(max_days),
+    )
+
+
+def _before_total_cap(caps: list[CapApplied], base1: Decimal, base2: Decimal) -> Decimal:
     """Both bases as they stood when the journey's cap was applied to them."""
     cut = {c.phase: c.before for c in caps if c.cap is Cap.TOTAL}
-    return cut.get(1, bases.phase1) + cut.get(2, bases.phase2)
+    return cut.get(1, base1) + cut.get(2, base2)
