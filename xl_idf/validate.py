@@ -183,6 +183,12 @@ def _structure(content: WorkbookContent) -> tuple[Finding, ...]:
     )
 
 
+def _prepare_schemas() -> None:
+    from xl_idf.schemas import prepare
+
+    prepare()
+
+
 def _load_schemas() -> threading.Thread | None:
     """Pandera's schemas loaded in a thread while python-calamine reads the cells, if not yet.
 
@@ -192,12 +198,7 @@ def _load_schemas() -> threading.Thread | None:
     if "xl_idf.schemas" in sys.modules:
         return None
 
-    def load() -> None:
-        from xl_idf.schemas import prepare
-
-        prepare()
-
-    thread = threading.Thread(target=load, name="xl-idf-schemas", daemon=True)
+    thread = threading.Thread(target=_prepare_schemas, name="xl-idf-schemas", daemon=True)
     thread.start()
     return thread
 
@@ -255,18 +256,13 @@ def validate(
     # the schemas, slow to load, once the first child is at work (it loads its own meanwhile).
     import xl_idf.workbook  # noqa: F401
 
-    def prepare() -> None:
-        from xl_idf.schemas import prepare
-
-        prepare()
-
     checked = run_isolated(
         paths,
         partial(check_file, programme=programme, strict=strict, cross_file=len(paths) > 1),
         _failed,
         max(1, jobs),
         progress,
-        started=prepare if len(paths) > 1 else None,
+        started=_prepare_schemas if len(paths) > 1 else None,
     )
     reports = across_files(checked, strict)
     return Report(
