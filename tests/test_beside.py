@@ -68,3 +68,28 @@ def test_little_work_is_done_here_when_collected() -> None:
     here = os.getpid()
     collect = run_beside(os.getpid, worth=False)
     assert collect() == here
+
+
+def test_a_file_judged_in_two_halves_reports_what_it_reports_judged_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """From BESIDE_RECORDS records, half of the dossiers are judged in a process beside: the
+    file's report (findings in order, dossiers in order, invoices) is the one judged in place."""
+    from xl_idf import validate
+
+    programme = load_programme()
+    path = WORKBOOKS / "exemple-trimestre-2022T4.xlsx"
+    monkeypatch.setattr(validate, "BESIDE_RECORDS", 10**9)
+    whole = validate.check_file(path, programme, cross_file=True)
+    monkeypatch.setattr(validate, "BESIDE_RECORDS", 0)
+    calls: list[bool] = []
+
+    def beside(work: object, worth: bool = True) -> object:
+        calls.append(worth)
+        return run_beside(work, worth)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(validate, "run_beside", beside)
+    halves = validate.check_file(path, programme, cross_file=True)
+    assert calls == [True, True]  # the structure check, then the second half of the dossiers
+    assert len(whole.report.dossiers) > 1
+    assert halves == whole

@@ -42,6 +42,55 @@ def assess_quarter(
     Without a sheet Dossiers (`dossiers_sheet` False: its F02 says so), lines and payments are
     not each reported as belonging to no dossier (X06): one missing sheet, one finding.
     """
+    staged = stage_quarter(dossiers, lines, payments, programme, dossiers_sheet)
+    results = staged.judge(0, len(staged.dossiers))
+    return QuarterResult(
+        dossiers=tuple(results),
+        findings=staged.findings + tuple(f for r in results for f in r.findings),
+    )
+
+
+@dataclass(frozen=True)
+class StagedQuarter:
+    """A workbook with its sheet-wide rules done (F06, X06, F05, every line's checks, X07):
+    what is left is each dossier's own judgement, which needs nothing from the others, so that
+    any slice of the dossiers can be judged apart (`judge`), in another process too.
+    """
+
+    dossiers: list[Dossier]
+    findings: tuple[Finding, ...]  # the sheet-wide ones, found before any dossier is judged
+    lines_of: dict[str, list[LineResult]]
+    payments_of: dict[str, list[Payment]]
+    owners: dict[str, Dossier]
+    params_of: dict[int, Parameters]
+    duplicated: dict[int, tuple[Finding, ...]]
+
+    def judge(self, start: int, stop: int) -> list[DossierResult]:
+        """The results of the dossiers `start` to `stop` (excluded) of the sheet, in order."""
+        results = []
+        for dossier in self.dossiers[start:stop]:
+            number = "" if dossier.numero is None else dossier_key(dossier.numero)
+            own = self.owners.get(number) is dossier
+            results.append(
+                judge_dossier(
+                    dossier,
+                    self.lines_of.get(number, []) if own else [],
+                    self.payments_of.get(number, []) if own else [],
+                    self.params_of[id(dossier)],
+                    duplicated=self.duplicated.get(id(dossier), ()),
+                )
+            )
+        return results
+
+
+def stage_quarter(
+    dossiers: Iterable[Dossier],
+    lines: Iterable[ExpenseLine],
+    payments: Iterable[Payment],
+    programme: Programme,
+    dossiers_sheet: bool = True,
+) -> StagedQuarter:
+    """The sheet-wide rules of a workbook, before its dossiers are judged (`assess_quarter`)."""
     found: list[Finding] = []
     dossier_list = list(dossiers)
     rows: dict[str, list[Dossier]] = {}
@@ -80,23 +129,8 @@ def assess_quarter(
     for key, line in ordered:
         result = mark_duplicate(assessed[id(line)], params_of[id(owners[key])], held)
         by_dossier.setdefault(key, []).append(result)
-
-    results = []
-    for dossier in dossier_list:
-        number = "" if dossier.numero is None else dossier_key(dossier.numero)
-        own = owners.get(number) is dossier
-        results.append(
-            judge_dossier(
-                dossier,
-                by_dossier.get(number, []) if own else [],
-                payments_of.get(number, []) if own else [],
-                params_of[id(dossier)],
-                duplicated=duplicated.get(id(dossier), ()),
-            )
-        )
-    return QuarterResult(
-        dossiers=tuple(results),
-        findings=tuple(found) + tuple(f for r in results for f in r.findings),
+    return StagedQuarter(
+        dossier_list, tuple(found), by_dossier, payments_of, owners, params_of, duplicated
     )
 
 

@@ -21,7 +21,7 @@ from xl_idf.findings import Finding, Location
 from xl_idf.isolation import run_isolated
 from xl_idf.programme import Programme
 from xl_idf.providers import name_key
-from xl_idf.quarter import assess_quarter
+from xl_idf.quarter import StagedQuarter, stage_quarter
 from xl_idf.records import Dossier, ExpenseLine, Payment
 from xl_idf.report import DossierSummary, FileReport, FileStatus, Report, sort_key, status_of
 from xl_idf.safety import EXTENSIONS, unreadable_reason
@@ -144,23 +144,52 @@ def check_file(
             loading.join()
     # The structure check beside the rules, in a process of its own (`xl_idf.beside`).
     records = len(content.dossiers) + len(content.lines) + len(content.payments)
-    structure = run_beside(partial(_structure, content), worth=records >= BESIDE_RECORDS)
+    worth = records >= BESIDE_RECORDS
+    structure = run_beside(partial(_structure, content), worth=worth)
     dossiers_sheet = not _sheet_missing(content, Dossier.SHEET)
-    result = assess_quarter(
+    staged = stage_quarter(
         content.dossiers, content.lines, content.payments, programme, dossiers_sheet
     )
-    every = content.findings + structure() + result.findings + _no_dossier(content)
+    # The dossiers, judged each on its own, in two halves: the second in a process beside.
+    count = len(staged.dossiers)
+    half = count // 2 if worth else count
+    second = run_beside(partial(_judged, staged, half, count, cross_file), worth=half < count)
+    first = _judged(staged, 0, half, cross_file)
+    rest = second()
+    every = (
+        content.findings + structure() + staged.findings + first.findings + rest.findings
+        + _no_dossier(content)
+    )  # fmt: skip
     findings = tuple(f.in_file(shown) for f in sorted(every, key=sort_key))
     report = FileReport(
         path=shown,
         status=status_of(findings, strict),
         findings=findings,
-        dossiers=tuple(DossierSummary.of(r) for r in result.dossiers),
+        dossiers=first.dossiers + rest.dossiers,
     )
     if not cross_file:
         return Checked(report)
-    counted = [r.line for d in result.dossiers for r in d.lines if not r.excluded]
-    return Checked(report, _invoices(counted), _companies(content.dossiers))
+    return Checked(report, first.invoices + rest.invoices, _companies(content.dossiers))
+
+
+@dataclass(frozen=True)
+class Judged:
+    """Some dossiers of a file judged: their findings, summaries and invoices that count."""
+
+    findings: tuple[Finding, ...]
+    dossiers: tuple[DossierSummary, ...]
+    invoices: tuple[Invoice, ...]
+
+
+def _judged(staged: StagedQuarter, start: int, stop: int, cross_file: bool) -> Judged:
+    """The dossiers `start` to `stop` of a staged file judged, and what the report keeps."""
+    results = staged.judge(start, stop)
+    counted = [r.line for d in results for r in d.lines if not r.excluded] if cross_file else []
+    return Judged(
+        tuple(f for r in results for f in r.findings),
+        tuple(DossierSummary.of(r) for r in results),
+        _invoices(counted),
+    )
 
 
 # From how many records a file's structure check is worth a process beside the rules: forking
