@@ -1,0 +1,124 @@
+"""Each file in a child process of its own (`xl_idf.isolation`).
+
+What a file costs stays its own: a child that dies, raises, runs out of memory or of time on a
+file gives that file its French reason, and the other files are checked as when alone.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from xl_idf import isolation
+from xl_idf.isolation import run_isolated
+
+# What a test's work does, by the name of the file it is given.
+ABORT_NOTE = "memory allocation of 549755813888 bytes failed\n"
+
+
+def _work(path: Path) -> tuple[str, int]:
+    """The file's name and the worker's pid, after what the name asks for."""
+    name = path.name
+    if name.startswith("kill"):
+        os.kill(os.getpid(), signal.SIGKILL)
+    if name.startswith("raise"):
+        raise ValueError(f"valeur inattendue dans {name}")
+    if name.startswith("memory"):
+        raise MemoryError
+    if name.startswith("sleep"):
+        time.sleep(60)
+    if name.startswith("note"):  # a worker's stderr, on a file it checks to the end
+        sys.stderr.write(ABORT_NOTE)
+        sys.stderr.flush()
+    return name, os.getpid()
+
+
+def _failed(path: Path, why: str) -> tuple[str, str]:
+    return path.name, why
+
+
+def _paths(*names: str) -> list[Path]:
+    return [Path(name) for name in names]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_results_come_in_the_order_of_the_files_each_from_a_child(jobs: int) -> None:
+    names = [f"f{i}.xlsx" for i in range(7)]
+    results = run_isolated(_paths(*names), _work, _failed, jobs=jobs)
+    assert [name for name, _ in results] == names
+    pids = {pid for _, pid in results}
+    assert len(pids) == len(names)  # a child of its own for each file
+    assert os.getpid() not in pids  # and not this process
+
+
+def test_progress_is_told_each_file_done() -> None:
+    told: list[tuple[int, int]] = []
+    run_isolated(
+        _paths("a", "b", "c"), _work, _failed, jobs=2, progress=lambda d, n: told.append((d, n))
+    )
+    assert told == [(1, 3), (2, 3), (3, 3)]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_child_killed_costs_only_its_file(jobs: int) -> None:
+    results = run_isolated(_paths("a", "kill", "b", "c"), _work, _failed, jobs=jobs)
+    assert [r[0] for r in results] == ["a", "kill", "b", "c"]
+    assert results[1][1] == (
+        "le lecteur de classeurs s'est arrêté net sur ce fichier (SIGKILL) : fichier corrompu, "
+        "trop volumineux ou piégé"
+    )
+    assert all(isinstance(r[1], int) for r in (results[0], results[2], results[3]))
+
+
+def test_an_exception_is_an_internal_error_of_its_file_only() -> None:
+    results = run_isolated(_paths("a", "raise", "b"), _work, _failed, jobs=1)
+    assert results[1] == (
+        "raise",
+        "erreur interne de xl-idf sur ce fichier, à signaler : "
+        "ValueError: valeur inattendue dans raise",
+    )
+    assert [r[0] for r in results] == ["a", "raise", "b"]
+    assert isinstance(results[2][1], int)
+
+
+def test_a_memory_error_is_said_for_its_file_only() -> None:
+    results = run_isolated(_paths("a", "memory", "b"), _work, _failed, jobs=1)
+    assert results[1] == ("memory", "mémoire insuffisante pour lire ce fichier")
+    assert isinstance(results[0][1], int)
+    assert isinstance(results[2][1], int)
+
+
+def test_a_file_past_the_time_limit_is_stopped_and_the_others_checked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(isolation, "TIMEOUT_SECONDS", 1)
+    monkeypatch.setattr(isolation, "POLL_SECONDS", 0.05)
+    started = time.monotonic()
+    results = run_isolated(_paths("a", "sleep", "b", "c"), _work, _failed, jobs=2)
+    assert time.monotonic() - started < 20
+    assert results[1] == (
+        "sleep",
+        "lecture interrompue après 1 s (fichier trop lourd ou piégé)",
+    )
+    assert [r[0] for r in results] == ["a", "sleep", "b", "c"]
+    assert all(isinstance(r[1], int) for r in (results[0], results[2], results[3]))
+
+
+def test_what_was_written_on_an_earlier_file_is_not_the_reason_of_a_later_one() -> None:
+    """The reader's « memory allocation of … failed » on a file that was read after all does
+    not turn up in the reason of the next file, whose reader dies."""
+    results = run_isolated(_paths("note", "kill"), _work, _failed, jobs=1)
+    assert isinstance(results[0][1], int)
+    assert results[1][1] == (
+        "le lecteur de classeurs s'est arrêté net sur ce fichier (SIGKILL) : fichier corrompu, "
+        "trop volumineux ou piégé"
+    )
+
+
+def test_no_file_no_child() -> None:
+    assert run_isolated([], _work, _failed, jobs=2) == []
