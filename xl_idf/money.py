@@ -12,7 +12,7 @@ def cents_down(amount: Decimal) -> Decimal:
     SPEC section 2, Interpretation: a rate or a share is rounded *down*, so that rounding never
     makes a subsidy exceed the cap or the rate it is computed under.
     """
-    return amount.quantize(CENT, rounding=ROUND_FLOOR)
+    return amount.quantize(CENT, ROUND_FLOOR)  # positional: faster, called per row
 
 
 def share(rate: Decimal, amount: Decimal) -> Decimal:

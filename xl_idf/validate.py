@@ -7,10 +7,11 @@ its whole journey.
 
 from __future__ import annotations
 
+import pickle
 import sys
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -57,6 +58,16 @@ class Checked:
     report: FileReport
     invoices: tuple[Invoice, ...] = ()
     companies: tuple[Company, ...] = ()
+    # The summaries of the dossiers judged in the process beside, pickled there: the file's
+    # process hands them on unread, and the parent adds them to the report's (`whole`).
+    later: bytes = b""
+
+    def whole(self) -> Checked:
+        """The same, with the dossiers judged beside in its report, after the others."""
+        if not self.later:
+            return self
+        dossiers = self.report.dossiers + pickle.loads(self.later)
+        return Checked(replace(self.report, dossiers=dossiers), self.invoices, self.companies)
 
 
 @dataclass(frozen=True)
@@ -153,9 +164,11 @@ def check_file(
     # The dossiers, judged each on its own, in two halves: the second in a process beside.
     count = len(staged.dossiers)
     half = count // 2 if worth else count
-    second = run_beside(partial(_judged, staged, half, count, cross_file), worth=half < count)
+    second = run_beside(
+        partial(_judged_packed, staged, half, count, cross_file), worth=half < count
+    )
     first = _judged(staged, 0, half, cross_file)
-    rest = second()
+    rest, later = second()
     every = (
         content.findings + structure() + staged.findings + first.findings + rest.findings
         + _no_dossier(content)
@@ -165,11 +178,12 @@ def check_file(
         path=shown,
         status=status_of(findings, strict),
         findings=findings,
-        dossiers=first.dossiers + rest.dossiers,
+        dossiers=first.dossiers,
     )
     if not cross_file:
-        return Checked(report)
-    return Checked(report, first.invoices + rest.invoices, _companies(content.dossiers))
+        return Checked(report, later=later)
+    invoices = first.invoices + rest.invoices
+    return Checked(report, invoices, _companies(content.dossiers), later)
 
 
 @dataclass(frozen=True)
@@ -179,6 +193,18 @@ class Judged:
     findings: tuple[Finding, ...]
     dossiers: tuple[DossierSummary, ...]
     invoices: tuple[Invoice, ...]
+
+
+def _judged_packed(
+    staged: StagedQuarter, start: int, stop: int, cross_file: bool
+) -> tuple[Judged, bytes]:
+    """`_judged`, its summaries pickled apart (`Checked.later`): done in the process beside,
+    the pickling is off the file's process's path, which hands them on as they are."""
+    judged = _judged(staged, start, stop, cross_file)
+    packed = (
+        pickle.dumps(judged.dossiers, protocol=pickle.HIGHEST_PROTOCOL) if stop > start else b""
+    )
+    return replace(judged, dossiers=()), packed
 
 
 def _judged(staged: StagedQuarter, start: int, stop: int, cross_file: bool) -> Judged:
@@ -293,7 +319,7 @@ def validate(
         progress,
         started=_prepare_schemas if len(paths) > 1 else None,
     )
-    reports = across_files(checked, strict)
+    reports = across_files([c.whole() for c in checked], strict)
     return Report(
         programme_id=programme.id,
         params=programme.at(programme.reference_day),
