@@ -67,7 +67,7 @@ class Checked:
         if not self.later:
             return self
         dossiers = self.report.dossiers + pickle.loads(self.later)
-        return Checked(replace(self.report, dossiers=dossiers), self.invoices, self.companies)
+        return replace(self, report=replace(self.report, dossiers=dossiers), later=b"")
 
 
 @dataclass(frozen=True)
