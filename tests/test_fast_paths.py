@@ -381,3 +381,23 @@ def test_a_day_cap_remembered_is_the_one_computed_afresh(params, first, then) ->
     remembered = subsidy.phase_bases(D(100), D(100), params, then, then)
     subsidy._for_days.cache_clear()
     assert repr(remembered) == repr(subsidy.phase_bases(D(100), D(100), params, then, then))
+
+
+def test_a_check_without_annotate_loads_no_openpyxl(tmp_path: Path) -> None:
+    # openpyxl costs 0.3 s to load: finding the workbooks of a folder (and the copies that
+    # --annotate wrote among them) must not need it, nor checking them.
+    folder = tmp_path / "trimestre"
+    folder.mkdir()
+    (folder / "q.xlsx").write_bytes(SAMPLE.read_bytes())
+    script = (
+        "import sys; from xl_idf.cli import app\n"
+        "try:\n"
+        f"    app(['validate', {str(folder)!r}, {str(SAMPLE)!r}, '--format', 'json'])\n"
+        "except SystemExit as exc:\n"
+        "    print('exit', exc.code, file=sys.stderr)\n"
+        "print('openpyxl' in sys.modules, file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=300, check=False)  # fmt: skip
+    assert done.stderr.strip().splitlines()[-2:] == ["exit 1", "False"]
+    assert len(json.loads(done.stdout)["files"]) == 2

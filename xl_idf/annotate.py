@@ -13,7 +13,6 @@ import zipfile
 from collections.abc import Container, Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
-from xml.etree import ElementTree
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
@@ -31,13 +30,12 @@ from xl_idf.errors import XlIdfError
 from xl_idf.files import Protected, write_atomically
 from xl_idf.findings import Finding, Severity
 from xl_idf.money import CENT
+from xl_idf.ooxml import MARKER
 from xl_idf.printing import HEADER_BOX, fit_rows, font, needed_width, set_up_printing
 from xl_idf.report import DossierSummary, FileReport, FileStatus, Report
 from xl_idf.template_columns import EUROS
 
 CONTROLS, SUMMARY = "Contrôles", "Synthèse"
-# The custom document property an annotated copy carries: its source's file name (SPEC 4.3).
-MARKER = "xl-idf-controle"
 AUTHOR = "xl-idf"
 SUFFIX = "-controle"
 
@@ -53,7 +51,6 @@ _MOTIVE = Alignment(horizontal="left", wrap_text=True, vertical="top", indent=1)
 _HEAD = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _HEAD_FILL = PatternFill(fill_type="solid", start_color="F2F2F2", end_color="F2F2F2")
 _FORMULA_STARTS = ("=", "+", "-", "@")
-_CUSTOM_PART_LIMIT = 2**20  # a properties part is a few hundred bytes
 _CELL_TEXT_MAX = 32767  # Excel's limit; a longer cell makes Excel "repair" the file
 _COMMENT_WIDTH, _COMMENT_LINE = 320, 48  # pixels, and characters that fit in that width
 
@@ -162,26 +159,6 @@ def _mark(workbook: Workbook, source: str) -> None:
     for prop in [p for p in custom if p.name == MARKER]:
         custom.props.remove(prop)
     custom.append(StringProperty(name=MARKER, value=source))
-
-
-def annotated_source(path: Path) -> str | None:
-    """The source's name when `path` is a copy written by `--annotate`, else None.
-
-    Read from the workbook's custom properties part with the standard library only: a folder of
-    a thousand workbooks is sorted without opening any of them as a workbook.
-    """
-    try:
-        with zipfile.ZipFile(path) as archive:
-            info = archive.getinfo("docProps/custom.xml")
-            if info.file_size > _CUSTOM_PART_LIMIT:
-                return None
-            root = ElementTree.fromstring(archive.read(info))
-    except (KeyError, OSError, zipfile.BadZipFile, ElementTree.ParseError, RuntimeError):
-        return None  # no properties, or no zip: checked as any file, and said what it is
-    for prop in root:
-        if prop.get("name") == MARKER:
-            return "".join(prop.itertext()).strip() or path.name
-    return None
 
 
 def mark_cells(workbook: Workbook, findings: Iterable[Finding]) -> None:

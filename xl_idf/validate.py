@@ -20,6 +20,7 @@ from xl_idf.beside import run_beside
 from xl_idf.catalogue import finding
 from xl_idf.findings import Finding, Location
 from xl_idf.isolation import run_isolated
+from xl_idf.ooxml import annotated_source
 from xl_idf.programme import Programme
 from xl_idf.providers import name_key
 from xl_idf.quarter import StagedQuarter, stage_quarter
@@ -87,8 +88,6 @@ def collect(paths: Iterable[Path], recursive: bool = False) -> Collected:
     with a line; a file named on the command line is checked whatever its name. A file named
     twice, through another spelling of its path or a link, is checked once.
     """
-    from xl_idf.annotate import annotated_source
-
     files: list[Path] = []
     skipped: list[str] = []
     errors: list[str] = []
