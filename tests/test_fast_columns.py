@@ -180,7 +180,7 @@ def test_a_sheet_read_at_once_gives_each_cell_read_alone(programme, params, tmp_
 
 
 def test_a_sheet_read_ahead_that_fails_fails_as_if_read_in_place(params, monkeypatch) -> None:
-    """An error of python-calamine in the thread that reads ahead is the file's F01 reason,
+    """An error of python-calamine in a thread that reads ahead is the file's F01 reason,
     worded as when the sheet is read in place; nothing hangs."""
     from python_calamine import CalamineError
 
@@ -190,12 +190,12 @@ def test_a_sheet_read_ahead_that_fails_fails_as_if_read_in_place(params, monkeyp
     sample = Path(__file__).parents[1] / "workbooks" / "exemple-trimestre-2022T4.xlsx"
     read = Book._read
 
-    def failing(self: Book, name: str):
+    def failing(name: str, book: object):
         if name == "Prestations":
             raise CalamineError("zip entry too large")
-        return read(self, name)
+        return read(name, book)
 
-    monkeypatch.setattr(Book, "_read", failing)
+    monkeypatch.setattr(Book, "_read", staticmethod(failing))
     with pytest.raises(WorkbookUnreadable) as ahead:
         read_workbook(sample, params)
     assert str(ahead.value) == f"{sample.name} : classeur illisible (zip entry too large)"

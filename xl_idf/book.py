@@ -1,8 +1,8 @@
 """Every call into python-calamine, in one place: its errors and panics become a French reason.
 
-A workbook's sheets are read ahead in a thread (`Book.prefetch`): python-calamine releases the
-interpreter while it parses a sheet, so the sheet of lines is parsed while the sheet of dossiers
-is typed.
+A workbook's sheets are read ahead, each in a thread (`Book.prefetch`): python-calamine releases
+the interpreter while it parses a sheet, so the sheets are parsed side by side, the sheet of
+lines while the sheet of dossiers is typed.
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ class Book:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._rows: dict[str, list[list[Any]]] = {}
-        self._ahead: dict[str, Future[list[list[Any]] | None]] = {}
-        self._reader: threading.Thread | None = None
+        self._ahead: dict[str, Future[list[list[Any]]]] = {}
+        self._readers: list[threading.Thread] = []
         book = self._call(lambda: CalamineWorkbook.from_path(str(path), load_tables=True))
         self.book = book
         self.names = {values.fold(name): name for name in self._call(lambda: book.sheet_names)}
@@ -57,49 +57,50 @@ class Book:
                 self.first_data_rows.setdefault(sheet, start)
 
     def prefetch(self, names: list[str]) -> None:
-        """Read these sheets in a thread, in order, while the caller types the ones read.
+        """Read these sheets ahead, each in a thread of its own, while the caller types them.
 
-        python-calamine releases the interpreter while it parses a sheet: the sheet of lines
-        is read while the sheet of dossiers is typed. Only this thread calls python-calamine
-        until it is done; what it raised is raised again by `rows`, as if read there.
+        python-calamine releases the interpreter while it parses a sheet: the sheets are parsed
+        side by side (the sheet of lines, the longest, beside the others) while the caller
+        types each one read. Each thread opens the file for itself, as one python-calamine
+        workbook answers one call at a time. What a thread raised is raised again by `rows`,
+        as if read there.
         """
-        ahead: dict[str, Future[list[list[Any]] | None]] = {name: Future() for name in names}
+        ahead: dict[str, Future[list[list[Any]]]] = {name: Future() for name in names}
 
-        def read() -> None:
-            failed = False
-            for name, future in list(ahead.items()):  # `rows` takes them out of `ahead`
-                if failed:
-                    future.set_result(None)  # not read here: `rows` reads it (and fails) itself
-                    continue
-                try:
-                    future.set_result(self._read(name))
-                except BaseException as exc:  # a panic of calamine's native code included
-                    future.set_exception(exc)
-                    failed = True
+        def read(name: str, future: Future[list[list[Any]]]) -> None:
+            try:
+                own = CalamineWorkbook.from_path(str(self.path))
+                future.set_result(self._read(name, own))
+            except BaseException as exc:  # a panic of calamine's native code included
+                future.set_exception(exc)
 
         self._ahead = ahead
-        self._reader = threading.Thread(target=read, name="xl-idf-calamine", daemon=True)
-        self._reader.start()
+        self._readers = [
+            threading.Thread(target=read, args=item, name="xl-idf-calamine", daemon=True)
+            for item in ahead.items()
+        ]
+        for reader in self._readers:
+            reader.start()
 
     def close(self) -> None:
-        """Wait for the thread reading ahead to be done (before this process forks)."""
-        if self._reader is not None:
-            self._reader.join()
+        """Wait for the threads reading ahead to be done (before this process forks)."""
+        for reader in self._readers:
+            reader.join()
 
     def rows(self, name: str) -> list[list[Any]]:
         """A sheet's cells, rows of values (read once)."""
         if name not in self._rows:
             future = self._ahead.pop(name, None)
-            got = None if future is None else self._call(future.result)
-            if got is None:
-                if self._reader is not None:
-                    self._reader.join()  # one call into python-calamine at a time
-                got = self._call(lambda: self._read(name))
+            if future is not None:
+                got = self._call(future.result)
+            else:
+                got = self._call(lambda: self._read(name, self.book))
             self._rows[name] = got
         return self._rows[name]
 
-    def _read(self, name: str) -> list[list[Any]]:
-        sheet = self.book.get_sheet_by_name(name)
+    @staticmethod
+    def _read(name: str, book: CalamineWorkbook) -> list[list[Any]]:
+        sheet = book.get_sheet_by_name(name)
         rows: list[list[Any]] = sheet.to_python(skip_empty_area=False)
         return rows
 
