@@ -401,3 +401,33 @@ def test_a_check_without_annotate_loads_no_openpyxl(tmp_path: Path) -> None:
                           cwd=tmp_path, timeout=300, check=False)  # fmt: skip
     assert done.stderr.strip().splitlines()[-2:] == ["exit 1", "False"]
     assert len(json.loads(done.stdout)["files"]) == 2
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_paused_for_a_check_is_as_it_was_after_it(enabled: bool) -> None:
+    import gc
+
+    from typer.testing import CliRunner
+
+    from xl_idf.cli import app
+
+    seen: list[bool] = []
+    hooked = json_text.dumps
+
+    def spying(value: Any, end: str = "") -> str:
+        seen.append(gc.isenabled())
+        return hooked(value, end)
+
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        json_text.dumps = spying  # the JSON report written while the collector is off
+        done = CliRunner().invoke(app, ["validate", str(SAMPLE), "--format", "json"])
+        after = gc.isenabled()
+    finally:
+        json_text.dumps = hooked
+        (gc.enable if was else gc.disable)()
+    assert done.exit_code == 1, done.output
+    assert json.loads(done.stdout)["summary"]["files"] == 1
+    assert seen == [False]
+    assert after is enabled

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -274,14 +276,17 @@ def _checked(
     from xl_idf import report as reports
     from xl_idf.validate import validate as run
 
-    report = run(files, loaded, jobs=jobs, strict=strict, progress=progress)
-    if register is not None:
-        report = register(report, files)
-    if chosen is Format.CSV:
-        text = (reports.dossiers_csv if content is Content.DOSSIERS else reports.to_csv)(report)
-        text = BOM + text
-    else:
-        text = {Format.TABLE: reports.to_table, Format.JSON: reports.to_json}[chosen](report)
+    # The files' results arrive and are written as hundreds of thousands of objects, none of
+    # them garbage: the cyclic collector would only walk them again and again meanwhile.
+    with collector_paused():
+        report = run(files, loaded, jobs=jobs, strict=strict, progress=progress)
+        if register is not None:
+            report = register(report, files)
+        if chosen is Format.CSV:
+            text = (reports.dossiers_csv if content is Content.DOSSIERS else reports.to_csv)(report)
+            text = BOM + text
+        else:
+            text = {Format.TABLE: reports.to_table, Format.JSON: reports.to_json}[chosen](report)
     s = report.summary
     emit(text, output, f"Rapport écrit : {output} ({french.count(s['files'], 'fichier')}, "
                        f"{french.count(s['errors'], 'erreur')}, "
@@ -293,6 +298,18 @@ def _checked(
         for line in annotate_all(report, files, annotate):
             typer.echo(line, err=True)
     raise typer.Exit(report.exit_code)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for the block, as it was after it."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _check_output(output: Path, files: list[Path]) -> None:
