@@ -11,10 +11,11 @@ from decimal import Decimal
 import pytest
 
 from workbooks import WORKBOOKS
-from xl_idf.beside import run_beside
+from xl_idf.beside import Swap, run_beside
 from xl_idf.programme import load_programme
+from xl_idf.quarter import stage_quarter
 from xl_idf.validate import _structure
-from xl_idf.workbook import read_workbook
+from xl_idf.workbook import WorkbookContent, read_workbook
 
 linux_only = pytest.mark.skipif(sys.platform != "linux", reason="forks only on Linux")
 
@@ -95,3 +96,109 @@ def test_a_file_judged_in_two_halves_reports_what_it_reports_judged_whole(
     assert halves.later  # the second half's summaries, pickled beside
     assert halves.whole() == whole
     assert not whole.later
+
+
+def _swapped(worth: bool, dies: bool) -> tuple[object, object]:
+    """What this process and the process beside each got from a `Swap`."""
+    here = os.getpid()
+    swap = Swap()
+
+    def work() -> object:
+        if dies and os.getpid() != here:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return swap.beside({"côté": "beside"})
+
+    try:
+        collect = run_beside(work, worth=worth)
+        swap.started()
+        got = swap.here({"côté": "ici"}, lambda: {"côté": "recalculé ici"})
+        return got, collect()
+    finally:
+        swap.close()
+
+
+@linux_only
+def test_the_two_processes_swap_their_values_midway() -> None:
+    opened = len(os.listdir("/proc/self/fd"))
+    assert _swapped(worth=True, dies=False) == ({"côté": "beside"}, {"côté": "ici"})
+    assert len(os.listdir("/proc/self/fd")) == opened  # every end of the pipes closed
+
+
+@linux_only
+def test_a_swap_with_a_process_beside_that_dies_is_computed_here() -> None:
+    # This process computes what the other would have given; the work redone here gets what
+    # this process gave.
+    assert _swapped(worth=True, dies=True) == ({"côté": "recalculé ici"}, {"côté": "ici"})
+
+
+def test_a_swap_without_a_process_beside_waits_for_nothing() -> None:
+    opened = len(os.listdir("/proc/self/fd")) if sys.platform == "linux" else 0
+    assert _swapped(worth=False, dies=False) == ({"côté": "recalculé ici"}, {"côté": "ici"})
+    if sys.platform == "linux":
+        assert len(os.listdir("/proc/self/fd")) == opened
+
+
+def _copies_across_halves(content: WorkbookContent, rotated: bool) -> WorkbookContent:
+    """The sample with one AGILEA invoice entered again on lines of three other AGILEA
+    dossiers, which the halves of the dossiers split: the first line (row 2) in the first half
+    of the sheet of dossiers, or (`rotated`: its two halves swapped) in the second."""
+    dossiers = list(content.dossiers)
+    if rotated:
+        dossiers = dossiers[15:] + dossiers[:15]
+    copied = {"IDF-2022-008": " agil-001-01", "IDF-2022-022": "AGIL-001-01",
+              "IDF-2022-029": "Agil-001-01"}  # fmt: skip
+    lines = []
+    for line in content.lines:
+        number = copied.pop(line.dossier or "", None)
+        lines.append(line if number is None else replace(line, numero_facture=number))
+    assert not copied  # each dossier had a line to copy the invoice on
+    return replace(content, dossiers=tuple(dossiers), lines=tuple(lines))
+
+
+@pytest.mark.parametrize("rotated", [False, True])
+def test_invoices_entered_again_across_the_halves_are_x07_as_judged_whole(
+    rotated: bool,
+) -> None:
+    programme = load_programme()
+    content = _copies_across_halves(
+        read_workbook(WORKBOOKS / "exemple-trimestre-2022T4.xlsx",
+                      programme.at(programme.reference_day)),
+        rotated,
+    )  # fmt: skip
+    staged = stage_quarter(content.dossiers, content.lines, content.payments, programme)
+    count = len(staged.dossiers)
+    whole = staged.judge(staged.assess(0, count))
+    first, second = staged.assess(0, count // 2), staged.assess(count // 2, count)
+    halves = staged.judge(first, second.held) + staged.judge(second, first.held)
+    assert halves == whole
+    copies = [f for r in whole for f in r.findings if f.code == "X07"]
+    # The first line of each of the three dossiers is a copy of the invoice of row 2, wherever
+    # the halves put them.
+    assert sorted(int(f.cell[1:]) for f in copies) == sorted(
+        next(line.row for line in content.lines if line.dossier == number)
+        for number in ("IDF-2022-008", "IDF-2022-022", "IDF-2022-029")
+    )
+    assert all("Prestations!D2" in f.message for f in copies)
+    assert len(copies) == 3
+
+
+@linux_only
+@pytest.mark.parametrize("rotated", [False, True])
+def test_a_file_with_copies_across_halves_reports_what_it_reports_judged_whole(
+    monkeypatch: pytest.MonkeyPatch, rotated: bool
+) -> None:
+    from xl_idf import validate, workbook
+
+    programme = load_programme()
+    path = WORKBOOKS / "exemple-trimestre-2022T4.xlsx"
+    read = workbook.read_workbook
+    monkeypatch.setattr(
+        workbook, "read_workbook", lambda *args: _copies_across_halves(read(*args), rotated)
+    )
+    monkeypatch.setattr(validate, "BESIDE_RECORDS", 10**9)
+    whole = validate.check_file(path, programme, cross_file=True)
+    monkeypatch.setattr(validate, "BESIDE_RECORDS", 0)
+    halves = validate.check_file(path, programme, cross_file=True)
+    assert halves.later  # judged in halves, the second beside
+    assert halves.whole() == whole
+    assert sum(f.code == "X07" for f in whole.report.findings) == 3

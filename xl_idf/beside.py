@@ -2,13 +2,16 @@
 
 Once a workbook is typed, its structure check (Pandera) and its rules need the same records and
 nothing from each other: the structure check runs in a process forked then (it shares the
-records without copying them) while this one applies the rules. What it finds comes back
-through a pipe. Where there is no fork, or the process beside fails to answer, the work is done
-here, at collection: the result is the same either way, only later.
+records without copying them) while this one applies the rules. The dossiers are then checked
+in two halves, the second in a process beside too; the two halves swap midway what X07 needs of
+each other (`Swap`). What a process beside finds comes back through a pipe. Where there is no
+fork, or the process beside fails to answer, the work is done here, at collection: the result is
+the same either way, only later.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import sys
@@ -58,3 +61,77 @@ def run_beside(work: Callable[[], T], worth: bool = True) -> Callable[[], T]:
         return result
 
     return collect
+
+
+class Swap:
+    """Two values swapped midway between this process and the one `run_beside` forks next: each
+    gives its own and gets the other's (X07 needs the invoices of both halves of a file's
+    dossiers before either half is judged).
+
+    Made before `run_beside`, `started` once it has returned. The process beside gives first,
+    then reads; this one reads, then gives, so neither waits on the other for ever. Where
+    nothing came from the process beside (none was forked, or it failed), this process
+    computes what it would have given (`here`'s `otherwise`); and when the work of the process
+    beside is redone here, `beside` answers what this process gave.
+    """
+
+    def __init__(self) -> None:
+        self._origin = os.getpid()
+        self._up = os.pipe()  # from the process beside to this one
+        self._down = os.pipe()  # from this process to the one beside
+        self._open = {*self._up, *self._down}  # the ends this process has not closed
+        self._given: object = None
+
+    def started(self) -> None:
+        """In this process, once the process beside is forked (or not): the ends it keeps."""
+        self._close(self._up[1], self._down[0])
+
+    def here(self, mine: T, otherwise: Callable[[], T]) -> T:
+        """In this process: give `mine` and get what the process beside gave."""
+        self._given = mine
+        data = self._read(self._up[0])
+        theirs: T
+        try:
+            theirs = pickle.loads(data) if data else otherwise()
+        except Exception:  # cut short: the process beside died while it gave
+            theirs = otherwise()
+        # The process beside gone: its work is done here when collected.
+        with contextlib.suppress(OSError):
+            self._write(self._down[1], mine)
+        return theirs
+
+    def beside(self, mine: T) -> T:
+        """In the process beside: give `mine` and get what this process gave (the work redone
+        in this process: what it gave)."""
+        if os.getpid() == self._origin:
+            given: T = self._given  # type: ignore[assignment]
+            return given
+        self._close(self._up[0], self._down[1])
+        self._write(self._up[1], mine)
+        data = self._read(self._down[0])
+        if not data:
+            raise RuntimeError("nothing came from the process that forked this one")
+        theirs: T = pickle.loads(data)
+        return theirs
+
+    def close(self) -> None:
+        """Every end this process still holds closed (after the work, or when it failed)."""
+        self._close(*self._open)
+
+    def _take(self, end: int) -> int:
+        """An end, from now on closed by its caller."""
+        self._open.discard(end)
+        return end
+
+    def _read(self, end: int) -> bytes:
+        with os.fdopen(self._take(end), "rb") as pipe:
+            return pipe.read()
+
+    def _write(self, end: int, value: object) -> None:
+        with os.fdopen(self._take(end), "wb") as pipe:
+            pipe.write(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def _close(self, *ends: int) -> None:
+        for end in ends:
+            if end in self._open:
+                os.close(self._take(end))

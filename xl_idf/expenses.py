@@ -173,20 +173,37 @@ def mark_duplicate(
     result: LineResult, params: Parameters, seen: dict[tuple[str, str], LineResult]
 ) -> LineResult:
     """X07 on one line, the lines before it in the sheet's order already in `seen`."""
+    key = invoice_key(result, params)
+    if key is None:
+        return result
+    first = seen.setdefault(key, result)
+    return result if first is result else duplicate_of(result, first.line)
+
+
+# An invoice, as X07 knows it: its provider's name key and its folded number.
+InvoiceKey = tuple[str, str]
+
+
+def invoice_key(result: LineResult, params: Parameters) -> InvoiceKey | None:
+    """The invoice a line holds for X07, or None: an excluded line, or one without a number,
+    holds none (SPEC 3, X07)."""
     line = result.line
     if result.excluded or line.numero_facture is None:
-        return result
-    key = (provider_key(line, params), fold_once(line.numero_facture))
-    first = seen.setdefault(key, result)
-    if first is result:
-        return result
+        return None
+    return (provider_key(line, params), fold_once(line.numero_facture))
+
+
+def duplicate_of(result: LineResult, first: ExpenseLine) -> LineResult:
+    """X07: the line, a copy of the invoice that `first` holds (before it in the sheet),
+    excluded."""
+    line = result.line
     duplicate = finding(
         "X07",
         line.at("numero_facture"),
         line.dossier,
-        invoice=line.numero_facture,
+        invoice=str(line.numero_facture),
         provider=str(line.prestataire),
-        first=_place(first.line),
+        first=_place(first),
     )
     # The copy is excluded: its own "not yet paid" note no longer applies.
     kept = tuple(f for f in result.findings if f.code != "X10")

@@ -2,19 +2,20 @@
 
 The sheet-wide rules are here: a dossier number used on several rows (F06), a line or a payment
 whose dossier does not exist (X06) or is written in another case (F05), an invoice entered twice
-(X07, across the dossiers of the sheet).
+(X07, across the dossiers of the sheet, in row order: each slice of the dossiers says which
+invoices its lines hold, so that slices can be checked apart and still agree).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
 from xl_idf.catalogue import finding
 from xl_idf.dossier import DossierResult, assess_lines, judge_dossier, parameters_for
-from xl_idf.expenses import LineResult, mark_duplicate
+from xl_idf.expenses import InvoiceKey, LineResult, duplicate_of, invoice_key
 from xl_idf.findings import Finding
 from xl_idf.programme import Parameters, Programme
 from xl_idf.records import Dossier, ExpenseLine, Payment, dossier_key
@@ -43,7 +44,7 @@ def assess_quarter(
     not each reported as belonging to no dossier (X06): one missing sheet, one finding.
     """
     staged = stage_quarter(dossiers, lines, payments, programme, dossiers_sheet)
-    results = staged.judge(0, len(staged.dossiers))
+    results = staged.judge(staged.assess(0, len(staged.dossiers)))
     return QuarterResult(
         dossiers=tuple(results),
         findings=staged.findings + tuple(f for r in results for f in r.findings),
@@ -51,36 +52,103 @@ def assess_quarter(
 
 
 @dataclass(frozen=True)
+class Assessed:
+    """The lines of the dossiers `start` to `stop` checked, each on its own (X01-X05, X08-X10),
+    and the invoices they hold: each invoice's first line among them, by its place in the
+    sheet's order (`StagedQuarter.order`)."""
+
+    start: int
+    stop: int
+    # Each dossier's lines checked, each with the invoice it holds (None: none) and its place.
+    lines_of: dict[str, list[tuple[LineResult, InvoiceKey | None, int]]]
+    held: dict[InvoiceKey, int]
+
+
+@dataclass(frozen=True)
 class StagedQuarter:
-    """A workbook with its sheet-wide rules done (F06, X06, F05, every line's checks, X07):
-    what is left is each dossier's own judgement, which needs nothing from the others, so that
-    any slice of the dossiers can be judged apart (`judge`), in another process too.
+    """A workbook with its rules across rows done (F06, X06, F05): each dossier with its lines
+    and payments, and its parameters.
+
+    What is left splits by dossiers, so that any slice of them can be checked apart, in another
+    process too: their lines' checks (`assess`), then, once the invoices held by the other
+    dossiers are known (X07 runs across the sheet, in row order), their judgement (`judge`).
     """
 
     dossiers: list[Dossier]
     findings: tuple[Finding, ...]  # the sheet-wide ones, found before any dossier is judged
-    lines_of: dict[str, list[LineResult]]
+    lines_of: dict[str, list[ExpenseLine]]
     payments_of: dict[str, list[Payment]]
     owners: dict[str, Dossier]
     params_of: dict[int, Parameters]
     duplicated: dict[int, tuple[Finding, ...]]
+    # The linked lines in the sheet's order (by row; as linked where rows tie), and each one's
+    # place in it, by id: an invoice counts on its first line in this order (X07).
+    ordered: list[ExpenseLine]
+    order: dict[int, int]
 
-    def judge(self, start: int, stop: int) -> list[DossierResult]:
-        """The results of the dossiers `start` to `stop` (excluded) of the sheet, in order."""
-        results = []
+    def _own(self, dossier: Dossier) -> str | None:
+        """The key of the lines and payments `dossier` owns; None: it owns none (F06, or no
+        number)."""
+        number = "" if dossier.numero is None else dossier_key(dossier.numero)
+        return number if self.owners.get(number) is dossier else None
+
+    def assess(self, start: int, stop: int) -> Assessed:
+        """The lines of the dossiers `start` to `stop` (excluded) checked, and what they hold."""
+        lines_of: dict[str, list[tuple[LineResult, InvoiceKey | None, int]]] = {}
+        held: dict[InvoiceKey, int] = {}
+        order = self.order
         for dossier in self.dossiers[start:stop]:
-            number = "" if dossier.numero is None else dossier_key(dossier.numero)
-            own = self.owners.get(number) is dossier
+            key = self._own(dossier)
+            owned = self.lines_of.get(key) if key is not None else None
+            if key is None or not owned:
+                continue
+            params = self.params_of[id(dossier)]
+            checked = []
+            for result in assess_lines(dossier, owned, params):
+                invoice, place = invoice_key(result, params), order[id(result.line)]
+                checked.append((result, invoice, place))
+                if invoice is not None and place < held.get(invoice, place + 1):
+                    held[invoice] = place
+            lines_of[key] = checked
+        return Assessed(start, stop, lines_of, held)
+
+    def judge(
+        self, assessed: Assessed, others: Mapping[InvoiceKey, int] | None = None
+    ) -> list[DossierResult]:
+        """The results of the dossiers `assessed` covers, in order. `others`: the invoices held
+        by the sheet's other dossiers (`Assessed.held` of the rest), for X07."""
+        others = others or {}
+        results = []
+        for dossier in self.dossiers[assessed.start : assessed.stop]:
+            key = self._own(dossier)
+            params = self.params_of[id(dossier)]
+            lines = [
+                self._counted(checked, assessed.held, others)
+                for checked in (assessed.lines_of.get(key, []) if key is not None else [])
+            ]
             results.append(
                 judge_dossier(
                     dossier,
-                    self.lines_of.get(number, []) if own else [],
-                    self.payments_of.get(number, []) if own else [],
-                    self.params_of[id(dossier)],
+                    lines,
+                    self.payments_of.get(key, []) if key is not None else [],
+                    params,
                     duplicated=self.duplicated.get(id(dossier), ()),
                 )
             )
         return results
+
+    def _counted(
+        self,
+        checked: tuple[LineResult, InvoiceKey | None, int],
+        held: Mapping[InvoiceKey, int],
+        others: Mapping[InvoiceKey, int],
+    ) -> LineResult:
+        """X07 on a line: a copy of an invoice held by a line before it in the sheet."""
+        result, invoice, place = checked
+        if invoice is None:
+            return result
+        first = min(held.get(invoice, place), others.get(invoice, place))
+        return result if first == place else duplicate_of(result, self.ordered[first])
 
 
 def stage_quarter(
@@ -90,7 +158,7 @@ def stage_quarter(
     programme: Programme,
     dossiers_sheet: bool = True,
 ) -> StagedQuarter:
-    """The sheet-wide rules of a workbook, before its dossiers are judged (`assess_quarter`)."""
+    """The rules across rows of a workbook, before its dossiers are checked (`assess_quarter`)."""
     found: list[Finding] = []
     dossier_list = list(dossiers)
     rows: dict[str, list[Dossier]] = {}
@@ -114,24 +182,19 @@ def stage_quarter(
         if d.date_depot not in on_day:
             on_day[d.date_depot] = parameters_for(d, programme)
     params_of = {id(d): on_day[d.date_depot] for d in dossier_list}
-    # Lines are assessed dossier by dossier, then X07 runs over the whole sheet in row order.
-    assessed: dict[int, LineResult] = {}
-    for key, owned in lines_of.items():
-        owner = owners[key]
-        for result in assess_lines(owner, owned, params_of[id(owner)]):
-            assessed[id(result.line)] = result
-    held: dict[tuple[str, str], LineResult] = {}
-    by_dossier: dict[str, list[LineResult]] = {}
-    ordered = sorted(
-        ((key, line) for key, owned in lines_of.items() for line in owned),
-        key=lambda item: item[1].row or 0,
-    )
-    for key, line in ordered:
-        result = mark_duplicate(assessed[id(line)], params_of[id(owners[key])], held)
-        by_dossier.setdefault(key, []).append(result)
+    # Each dossier's lines in the sheet's order too (as given where rows tie).
+    for owned in lines_of.values():
+        owned.sort(key=_row)
+    ordered = sorted((line for owned in lines_of.values() for line in owned), key=_row)
+    order = {id(line): place for place, line in enumerate(ordered)}
     return StagedQuarter(
-        dossier_list, tuple(found), by_dossier, payments_of, owners, params_of, duplicated
-    )
+        dossier_list, tuple(found), lines_of, payments_of, owners, params_of, duplicated,
+        ordered, order,
+    )  # fmt: skip
+
+
+def _row(line: ExpenseLine) -> int:
+    return line.row or 0
 
 
 def _duplicate(dossier: Dossier, same: Sequence[Dossier]) -> tuple[Finding, ...]:

@@ -10,20 +10,21 @@ from __future__ import annotations
 import pickle
 import sys
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from xl_idf.beside import run_beside
+from xl_idf.beside import Swap, run_beside
 from xl_idf.catalogue import finding
+from xl_idf.expenses import InvoiceKey
 from xl_idf.findings import Finding, Location
 from xl_idf.isolation import run_isolated
 from xl_idf.ooxml import annotated_source
 from xl_idf.programme import Programme
 from xl_idf.providers import name_key
-from xl_idf.quarter import StagedQuarter, stage_quarter
+from xl_idf.quarter import Assessed, StagedQuarter, stage_quarter
 from xl_idf.records import Dossier, ExpenseLine, Payment
 from xl_idf.report import DossierSummary, FileReport, FileStatus, Report, sort_key, status_of
 from xl_idf.safety import EXTENSIONS, unreadable_reason
@@ -160,14 +161,26 @@ def check_file(
     staged = stage_quarter(
         content.dossiers, content.lines, content.payments, programme, dossiers_sheet
     )
-    # The dossiers, judged each on its own, in two halves: the second in a process beside.
+    # The dossiers, checked each on its own, in two halves: the second in a process beside.
+    # Each half's lines are checked, then the halves swap the invoices their lines hold (X07
+    # runs across the sheet), then each half's dossiers are judged.
     count = len(staged.dossiers)
     half = count // 2 if worth else count
-    second = run_beside(
-        partial(_judged_packed, staged, half, count, cross_file), worth=half < count
-    )
-    first = _judged(staged, 0, half, cross_file)
-    rest, later = second()
+    swap = Swap() if half < count else None
+    try:
+        second = run_beside(
+            partial(_judged_packed, staged, half, count, cross_file, swap), worth=half < count
+        )
+        mine = staged.assess(0, half)
+        others: Mapping[InvoiceKey, int] = {}
+        if swap is not None:
+            swap.started()
+            others = swap.here(mine.held, lambda: staged.assess(half, count).held)
+        first = _judged(staged, mine, others, cross_file)
+        rest, later = second()
+    finally:
+        if swap is not None:
+            swap.close()
     every = (
         content.findings + structure() + staged.findings + first.findings + rest.findings
         + _no_dossier(content)
@@ -195,20 +208,29 @@ class Judged:
 
 
 def _judged_packed(
-    staged: StagedQuarter, start: int, stop: int, cross_file: bool
+    staged: StagedQuarter, start: int, stop: int, cross_file: bool, swap: Swap | None
 ) -> tuple[Judged, bytes]:
-    """`_judged`, its summaries pickled apart (`Checked.later`): done in the process beside,
-    the pickling is off the file's process's path, which hands them on as they are."""
-    judged = _judged(staged, start, stop, cross_file)
+    """`_judged` of the dossiers `start` to `stop`, in the process beside, their summaries
+    pickled apart (`Checked.later`): done there, the pickling is off the file's process's path,
+    which hands them on as they are."""
+    assessed = staged.assess(start, stop)
+    others = swap.beside(assessed.held) if swap is not None else {}
+    judged = _judged(staged, assessed, others, cross_file)
     packed = (
         pickle.dumps(judged.dossiers, protocol=pickle.HIGHEST_PROTOCOL) if stop > start else b""
     )
     return replace(judged, dossiers=()), packed
 
 
-def _judged(staged: StagedQuarter, start: int, stop: int, cross_file: bool) -> Judged:
-    """The dossiers `start` to `stop` of a staged file judged, and what the report keeps."""
-    results = staged.judge(start, stop)
+def _judged(
+    staged: StagedQuarter,
+    assessed: Assessed,
+    others: Mapping[InvoiceKey, int],
+    cross_file: bool,
+) -> Judged:
+    """The dossiers `assessed` covers judged (`others`: the invoices the other half holds), and
+    what the report keeps."""
+    results = staged.judge(assessed, others)
     counted = [r.line for d in results for r in d.lines if not r.excluded] if cross_file else []
     return Judged(
         tuple(f for r in results for f in r.findings),
