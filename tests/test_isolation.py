@@ -122,3 +122,17 @@ def test_what_was_written_on_an_earlier_file_is_not_the_reason_of_a_later_one() 
 
 def test_no_file_no_child() -> None:
     assert run_isolated([], _work, _failed, jobs=2) == []
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_every_child_is_waited_for_when_the_run_ends(jobs: int) -> None:
+    # A child that answered is waited for once the next one is started: none is left behind,
+    # whether it answered, died or raised.
+    names = ["a.xlsx", "kill.xlsx", "b.xlsx", "raise.xlsx", "c.xlsx"]
+    results = run_isolated(_paths(*names), _work, _failed, jobs=jobs)
+    assert [r[0] for r in results] == names
+    pids = [pid for _, pid in results if isinstance(pid, int)]
+    assert len(pids) == 3
+    for pid in pids:
+        with pytest.raises(ChildProcessError):  # reaped already: no longer this process's child
+            os.waitpid(pid, os.WNOHANG)
