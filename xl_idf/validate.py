@@ -12,7 +12,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -223,10 +223,7 @@ def _judged_packed(
 
 
 def _judged(
-    staged: StagedQuarter,
-    assessed: Assessed,
-    others: Mapping[InvoiceKey, int],
-    cross_file: bool,
+    staged: StagedQuarter, assessed: Assessed, others: Mapping[InvoiceKey, int], cross_file: bool
 ) -> Judged:
     """The dossiers `assessed` covers judged (`others`: the invoices the other half holds), and
     what the report keeps."""
@@ -394,4 +391,10 @@ def across_files(checked: Sequence[Checked], strict: bool) -> list[FileReport]:
 
 def _where(path: str, item: Invoice | Company) -> str:
     """A place in another file, for a message: file, sheet and cell."""
-    return f"{Path(path).name}, {item.place.sheet}!{item.place.cell}"
+    return f"{_file_name(path)}, {item.place.sheet}!{item.place.cell}"
+
+
+@lru_cache(maxsize=1024)
+def _file_name(path: str) -> str:
+    """A file's name (found once per file: a run names each file thousands of times)."""
+    return Path(path).name
