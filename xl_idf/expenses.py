@@ -152,11 +152,6 @@ def assess_line(
 _EXCLUDING = frozenset({"X03", "X09"})
 
 
-def provider_key(line: ExpenseLine, params: Parameters) -> str:
-    """Who issued a line's invoice, however spelled (Top-Tech, TOPTECH): its name key."""
-    return name_key(line.prestataire or "")
-
-
 def mark_duplicates(
     results: Iterable[LineResult], params: Parameters, seen: dict[tuple[str, str], LineResult]
 ) -> list[LineResult]:
@@ -180,8 +175,14 @@ def mark_duplicate(
     return result if first is result else duplicate_of(result, first.line)
 
 
-# An invoice, as X07 knows it: its provider's name key and its folded number.
+# An invoice, as X07 (in a sheet) and C01 (across files) know it: who issued it, however
+# spelled (Top-Tech, TOPTECH: its provider's name key), and its folded number.
 InvoiceKey = tuple[str, str]
+
+
+def invoice_of(provider: str | None, number: str) -> InvoiceKey:
+    """The key of the invoice `number` of `provider`."""
+    return (name_key(provider or ""), fold_once(number))
 
 
 def invoice_key(result: LineResult, params: Parameters) -> InvoiceKey | None:
@@ -190,7 +191,7 @@ def invoice_key(result: LineResult, params: Parameters) -> InvoiceKey | None:
     line = result.line
     if result.excluded or line.numero_facture is None:
         return None
-    return (provider_key(line, params), fold_once(line.numero_facture))
+    return invoice_of(line.prestataire, line.numero_facture)
 
 
 def duplicate_of(result: LineResult, first: ExpenseLine) -> LineResult:

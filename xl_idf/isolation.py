@@ -54,9 +54,13 @@ def run_isolated(
     results: list[T | None] = [None] * len(paths)
     waiting = list(enumerate(paths))
     running: dict[Connection, _Running] = {}
+    # Children that have answered, waited for once the next ones are started: a child's exit
+    # (its memory given back) takes milliseconds, in which a core would stand idle.
+    answered: list[_Running] = []
     try:
         _supervise(
-            context, start_process, waiting, running, results, work, failed, jobs, progress, started
+            context, start_process, waiting, running, answered, results, work, failed, jobs,
+            progress, started,
         )  # fmt: skip
     finally:
         # Interrupted (Ctrl+C) or failed: no child is left reading files or waiting on a pipe.
@@ -64,6 +68,8 @@ def run_isolated(
             item.child.kill()
             connection.close()
             item.end()
+        while answered:
+            answered.pop().end()
     return [r for r in results if r is not None]
 
 
@@ -72,6 +78,7 @@ def _supervise(
     start_process: Callable[..., multiprocessing.process.BaseProcess],
     waiting: list[tuple[int, Path]],
     running: dict[Connection, _Running],
+    answered: list[_Running],
     results: list[Any],
     work: Callable[[Path], Any],
     failed: Callable[[Path, str], Any],
@@ -82,59 +89,50 @@ def _supervise(
     """Start children `jobs` at a time and collect what each sends back, in `results`."""
     paths = [path for _, path in waiting]
     done = 0
-    # Children that have answered, waited for once the next ones are started: a child's exit
-    # (its memory given back) takes milliseconds, in which a core would stand idle.
-    answered: list[_Running] = []
-    try:
-        while waiting or running:
-            while waiting and len(running) < jobs:
-                index, path = waiting.pop(0)
-                receive, send = context.Pipe(duplex=False)
-                # The child's stderr goes to a file of its own: a native crash prints its memory
-                # request and a Rust backtrace there, which must not reach the user's terminal.
-                errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by _Running.end)
-                # Only a forked child inherits the file; a spawned one keeps the parent's stderr.
-                capture = errors if context.get_start_method() == "fork" else None
-                child = start_process(target=_child, args=(path, work, failed, send, capture))
-                child.start()
-                send.close()
-                running[receive] = _Running(index, child, time.monotonic(), errors)
-                if started is not None:
-                    started()
-                    started = None
-            while answered:
-                answered.pop().end()
-            for connection in cast(list[Connection], wait(list(running), timeout=POLL_SECONDS)):
-                item = running.pop(connection)
-                try:
-                    results[item.index] = connection.recv()
-                except EOFError:
-                    reason = _died(item.child, item.stderr())
-                    results[item.index] = failed(paths[item.index], reason)
+    while waiting or running:
+        while waiting and len(running) < jobs:
+            index, path = waiting.pop(0)
+            receive, send = context.Pipe(duplex=False)
+            # The child's stderr goes to a file of its own: a native crash prints its memory
+            # request and a Rust backtrace there, which must not reach the user's terminal.
+            errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by _Running.end)
+            # Only a forked child inherits the file; a spawned one keeps the parent's stderr.
+            capture = errors if context.get_start_method() == "fork" else None
+            child = start_process(target=_child, args=(path, work, failed, send, capture))
+            child.start()
+            send.close()
+            running[receive] = _Running(index, child, time.monotonic(), errors)
+            if started is not None:
+                started()
+                started = None
+        while answered:
+            answered.pop().end()
+        for connection in cast(list[Connection], wait(list(running), timeout=POLL_SECONDS)):
+            item = running.pop(connection)
+            try:
+                results[item.index] = connection.recv()
+            except EOFError:
+                reason = _died(item.child, item.stderr())
+                results[item.index] = failed(paths[item.index], reason)
+            connection.close()
+            answered.append(item)
+            done += 1
+            if progress:
+                progress(done, len(paths))
+        now = time.monotonic()
+        for connection, item in list(running.items()):
+            if now - item.started > TIMEOUT_SECONDS:
+                item.child.kill()
+                running.pop(connection)
                 connection.close()
-                answered.append(item)
+                item.end()
+                results[item.index] = failed(
+                    paths[item.index],
+                    f"lecture interrompue après {TIMEOUT_SECONDS} s (fichier trop lourd ou piégé)",
+                )
                 done += 1
                 if progress:
                     progress(done, len(paths))
-            now = time.monotonic()
-            for connection, item in list(running.items()):
-                if now - item.started > TIMEOUT_SECONDS:
-                    item.child.kill()
-                    running.pop(connection)
-                    connection.close()
-                    item.end()
-                    results[item.index] = failed(paths[item.index], _timed_out())
-                    done += 1
-                    if progress:
-                        progress(done, len(paths))
-    finally:
-        while answered:
-            answered.pop().end()
-
-
-def _timed_out() -> str:
-    """Why a file's child was stopped at the time limit, in French."""
-    return f"lecture interrompue après {TIMEOUT_SECONDS} s (fichier trop lourd ou piégé)"
 
 
 @dataclass(frozen=True)

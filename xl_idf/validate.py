@@ -18,17 +18,15 @@ from typing import TYPE_CHECKING
 
 from xl_idf.beside import Swap, run_beside
 from xl_idf.catalogue import finding
-from xl_idf.expenses import InvoiceKey
+from xl_idf.expenses import InvoiceKey, invoice_of
 from xl_idf.findings import Finding, Location
 from xl_idf.isolation import run_isolated
 from xl_idf.ooxml import annotated_source
 from xl_idf.programme import Programme
-from xl_idf.providers import name_key
 from xl_idf.quarter import Assessed, StagedQuarter, stage_quarter
 from xl_idf.records import Dossier, ExpenseLine, Payment
 from xl_idf.report import DossierSummary, FileReport, FileStatus, Report, sort_key, status_of
 from xl_idf.safety import EXTENSIONS, unreadable_reason
-from xl_idf.values import fold_once
 
 if TYPE_CHECKING:
     from xl_idf.workbook import WorkbookContent
@@ -354,7 +352,7 @@ def across_files(checked: Sequence[Checked], strict: bool) -> list[FileReport]:
     for index, item in enumerate(checked):
         path = item.report.path
         for invoice in item.invoices:
-            key = (name_key(invoice.provider), fold_once(invoice.number))
+            key = invoice_of(invoice.provider, invoice.number)
             earlier = invoices.setdefault(key, (path, invoice))
             # Twice in one file is X07, found by the file's own check.
             if earlier[0] != path:
