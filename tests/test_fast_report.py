@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 from pathlib import Path
@@ -82,3 +83,64 @@ def test_the_report_of_several_files_is_the_library_s_text(tmp_path: Path) -> No
     assert to_json(report) == _plain_json(report)
     none = validate([], load_programme())
     assert to_json(none) == _plain_json(none)
+
+
+@pytest.mark.parametrize("cuts", [[], [0], [2], [0, 3], [1, 1, 2], [3, 3]])
+def test_a_list_written_in_pieces_is_the_list_written_at_once(cuts) -> None:
+    """`Shape.joined` pieces (written apart, in other processes too), put together by `list_of`,
+    are `list_text`'s characters, whatever the cuts, an empty piece included."""
+    shape = Shape({"a": "a", "b": {"c": "c"}}, "\n      ")
+    objects = [{"a": text, "c": [text, None]} for text in TEXTS[:3]]
+    bounds = [0, *cuts, len(objects)]
+    pieces = [shape.joined(objects[start:stop]) for start, stop in itertools.pairwise(bounds)]
+    at_once = dumps({"k": shape.list_text(objects)})
+    assert dumps({"k": shape.list_of(pieces)}) == at_once
+    assert dumps({"k": shape.list_of([shape.joined([])])}) == dumps({"k": []})
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_report_for_json_only_is_the_same_text(monkeypatch, tmp_path: Path, jobs) -> None:
+    """`validate(json_only=True)` writes each file's dossiers where they are judged, in halves
+    from BESIDE_RECORDS on: the JSON text is the one of the report with its summaries, which
+    it does not keep (a table or a CSV of dossiers cannot be written from it)."""
+    from xl_idf import report as reports
+    from xl_idf import validate as validating
+
+    broken = tmp_path / "illisible.xlsx"
+    broken.write_bytes(b"pas un classeur")
+    sample = WORKBOOKS / "exemple-trimestre-2022T4.xlsx"
+    for paths in ([sample], [sample, broken]):
+        full = validate(paths, load_programme(), jobs=jobs)
+        for beside in (10**9, 0):
+            monkeypatch.setattr(validating, "BESIDE_RECORDS", beside)
+            only = validate(paths, load_programme(), jobs=jobs, json_only=True)
+            assert to_json(only) == to_json(full) == _plain_json(full)
+            assert only.files[0].dossiers == ()
+            assert only.files[0].dossiers_text is not None
+            assert len(only.files[0].dossiers_text) == (1 if beside else 2)
+            for other in (reports.to_table, reports.dossiers_csv):
+                with pytest.raises(ValueError, match="JSON"):
+                    other(only)
+
+
+def test_the_json_written_beside_annotated_copies_is_the_json_alone(tmp_path: Path) -> None:
+    """Annotated copies need each dossier's summary (their sheet Synthèse): with --annotate, the
+    run keeps them, and its JSON report is the one written without."""
+    import openpyxl
+    from typer.testing import CliRunner
+
+    from xl_idf.cli import app
+
+    sample = str(WORKBOOKS / "exemple-trimestre-2022T4.xlsx")
+    runner = CliRunner()
+    alone = runner.invoke(app, ["validate", sample, "--format", "json"])
+    copies = tmp_path / "copies"
+    beside = runner.invoke(app, ["validate", sample, "--format", "json", "--annotate", str(copies)])
+    assert alone.exit_code == beside.exit_code == 1, beside.output
+    assert beside.stdout == alone.stdout
+    numbers = [d["dossier"] for d in json.loads(alone.stdout)["files"][0]["dossiers"]]
+    (copy,) = copies.iterdir()
+    synthese = openpyxl.load_workbook(copy, read_only=True)["Synthèse"]
+    written = {cell for row in synthese.iter_rows(values_only=True) for cell in row}
+    assert numbers
+    assert set(numbers) <= written

@@ -33,7 +33,7 @@ from xl_idf import french
 from xl_idf import validate as validation
 from xl_idf.cli import app
 from xl_idf.programme import Programme
-from xl_idf.safety import unreadable_reason
+from xl_idf.safety import Screening, unreadable_reason
 from xl_idf.template import build_template
 
 ROOT = Path(__file__).parents[1]
@@ -585,7 +585,7 @@ def test_a_reader_that_aborts_costs_only_its_file(
     rezip(good, far, {DOSSIERS_PART: sheet(cell(b"XFD1048576"))})
     sample = _sample_copy(tmp_path)
     expected = validation.validate([sample], programme).files
-    monkeypatch.setattr(validation, "unreadable_reason", lambda path: None)
+    monkeypatch.setattr(validation, "screen", lambda path: Screening(None))
     started = time.monotonic()
     report = validation.validate([far, sample], programme, jobs=2)
     assert time.monotonic() - started < SECONDS

@@ -399,6 +399,38 @@ def test_format_findings_name_their_cell(programme, params, tmp_path):
     assert {"effectif", "date_depot", "montant_p2", "code_naf"} <= dossier.unreadable
 
 
+@pytest.mark.parametrize("chunk", [5, 6, 7, 64])
+def test_formulas_are_looked_for_in_the_parts_the_screen_found_them_in(
+    programme, tmp_path, monkeypatch, chunk
+):
+    """The safety screen, which inflates every part anyway, names the sheets' parts that hold
+    a formula, wherever the element falls across its chunks; the reader looks for formulas
+    without their value (F08) in those only, and finds the same as when it reads every part."""
+    from xl_idf import safety
+    from xl_idf.ooxml import formulas_without_value, sheet_parts
+    from xl_idf.validate import check_file
+
+    book = build_template(programme)
+    append_rows(book, ExpenseLine, [{"dossier": f"IDF-{n}", "jours": 1} for n in range(40)])
+    book["Prestations"]["F37"] = "=E37*1200"  # a formula no spreadsheet program has computed
+    path = tmp_path / "formule.xlsx"
+    book.save(path)
+    plain = tmp_path / "sans-formule.xlsx"
+    build_template(programme).save(plain)
+    monkeypatch.setattr(safety, "HEAD_BYTES", 64)
+    monkeypatch.setattr(safety, "CHUNK_BYTES", chunk)
+    screening = safety.screen(path)
+    with zipfile.ZipFile(path) as archive:
+        assert screening.formula_parts == {sheet_parts(archive)["Prestations"]}
+    assert safety.screen(plain).formula_parts == frozenset()
+    found = formulas_without_value(path, screening.formula_parts)
+    assert found == formulas_without_value(path) == {"Prestations": frozenset({"F37"})}
+    report = check_file(path, programme, cross_file=False).report
+    assert [(f.code, f.sheet, f.cell) for f in report.findings if f.code == "F08"] == [
+        ("F08", "Prestations", "F37")
+    ]
+
+
 def test_unreadable_values_do_not_report_missing_again(programme, params, tmp_path):
     book = build_template(programme)
     append_rows(book, Dossier, [{**DOSSIER, "effectif": "quarante"}])

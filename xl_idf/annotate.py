@@ -221,7 +221,7 @@ def write_summary(sheet: Worksheet, file_report: FileReport) -> None:
             sheet.cell(row=row, column=2, value=value)
         else:
             write_text(sheet, row, 2, value)
-    rows = [(dossier, amounts(dossier)) for dossier in file_report.dossiers]
+    rows = [(dossier, amounts(dossier)) for dossier in file_report.summaries]
     # SPEC 2: totals count only the dossiers eligible and awarded more than 0.
     totals = [sum((a[i] for d, a in rows if d.counts), Decimal(0)) for i in range(_AMOUNTS)]
     top = len(facts) + 2

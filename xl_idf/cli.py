@@ -279,7 +279,11 @@ def _checked(
     # The files' results arrive and are written as hundreds of thousands of objects, none of
     # them garbage: the cyclic collector would only walk them again and again meanwhile.
     with collector_paused():
-        report = run(files, loaded, jobs=jobs, strict=strict, progress=progress)
+        # Only the JSON report to write: each file's dossiers are written where they are judged.
+        json_only = chosen is Format.JSON and register is None and annotate is None
+        report = run(
+            files, loaded, jobs=jobs, strict=strict, progress=progress, json_only=json_only
+        )
         if register is not None:
             report = register(report, files)
         if chosen is Format.CSV:

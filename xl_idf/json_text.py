@@ -125,14 +125,20 @@ class Shape:
 
     def list_text(self, objects: Iterable[Mapping[str, Any]]) -> Raw:
         """A list of objects of this shape, as `dumps` writes it at this depth."""
-        parts, separator = ["[" + self.inner], "," + self.inner
-        for values in objects:
-            parts.append(self.text(values))
-            parts.append(separator)
-        if len(parts) == 1:
+        return self.list_of([self.joined(objects)])
+
+    def joined(self, objects: Iterable[Mapping[str, Any]]) -> str:
+        """The texts of objects of this shape, as their list writes them between its brackets:
+        a piece of it (`list_of`), which can be written apart, in another process too."""
+        return ("," + self.inner).join(map(self.text, objects))
+
+    def list_of(self, pieces: Iterable[str]) -> Raw:
+        """The list whose objects' texts are `pieces` in order (each of `joined`), as `dumps`
+        writes it at this depth."""
+        kept = [piece for piece in pieces if piece]
+        if not kept:
             return Raw(["[]"])
-        parts[-1] = self.newline + "]"
-        return Raw(parts)
+        return Raw(["[" + self.inner, ("," + self.inner).join(kept), self.newline + "]"])
 
 
 def _marked(shape: Mapping[str, Any]) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
 
@@ -155,17 +155,23 @@ _FORMULA = re.compile(rb"<f[ >]")  # a formula element, not <formula1> of a data
 _VALUE = re.compile(rb"<v>[^<]")  # a computed value, not openpyxl's empty <v />
 
 
-def formulas_without_value(path: Path) -> dict[str, frozenset[str]]:
+def formulas_without_value(
+    path: Path, parts: Collection[str] | None = None
+) -> dict[str, frozenset[str]]:
     """Per sheet name, the cells holding a formula that no spreadsheet program computed.
 
     Such a cell reads as empty (openpyxl writes formulas without their value), which would
-    silently drop what the provider meant; it is reported instead (F08).
+    silently drop what the provider meant; it is reported instead (F08). `parts`: the sheets'
+    parts known to hold a formula element (`safety.screen` finds them), the only ones read;
+    None: every sheet is.
     """
     try:
         with zipfile.ZipFile(path) as archive:
             targets = sheet_parts(archive)
             pending: dict[str, frozenset[str]] = {}
             for name, part in targets.items():
+                if parts is not None and part not in parts:
+                    continue
                 info = archive.getinfo(part)
                 if info.file_size > FORMULA_SCAN_LIMIT:
                     continue

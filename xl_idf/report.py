@@ -106,10 +106,20 @@ class FileReport:
     status: FileStatus
     findings: tuple[Finding, ...]
     dossiers: tuple[DossierSummary, ...] = ()
+    # Or, for a run that writes only the JSON report (`validate`'s `json_only`), the dossiers'
+    # text in that report, written where they were judged (`dossiers_json`), in pieces in order.
+    dossiers_text: tuple[str, ...] | None = None
 
     def count(self, severity: Severity) -> int:
         """How many findings of `severity`."""
         return sum(1 for f in self.findings if f.severity is severity)
+
+    @property
+    def summaries(self) -> tuple[DossierSummary, ...]:
+        """The dossiers, for a report other than JSON: refused where only their text was kept."""
+        if self.dossiers_text is not None:
+            raise ValueError(f"{self.path}: dossiers kept as JSON text only (json_only run)")
+        return self.dossiers
 
 
 @dataclass(frozen=True)
@@ -147,7 +157,7 @@ class Report:
     @property
     def companies(self) -> int:
         """Distinct companies (by SIRET) of the dossiers eligible and awarded more than 0."""
-        return len({d.siret for f in self.files for d in f.dossiers if d.counts})
+        return len({d.siret for f in self.files for d in f.summaries if d.counts})
 
 
 def status_of(findings: Iterable[Finding], strict: bool) -> FileStatus:
@@ -203,12 +213,20 @@ def to_json(report: Report) -> str:
                     }
                     for i in f.findings
                 ),
-                "dossiers": _DOSSIER.list_text(_dossier_values(d) for d in f.dossiers),
+                "dossiers": _DOSSIER.list_of(
+                    f.dossiers_text if f.dossiers_text is not None else [dossiers_json(f.dossiers)]
+                ),
             }
             for f in report.files
         ],
     }
     return json_text.dumps(payload, end="\n")
+
+
+def dossiers_json(dossiers: Iterable[DossierSummary]) -> str:
+    """The JSON objects of `dossiers` as the report's list of a file's dossiers writes them: a
+    piece of it (`FileReport.dossiers_text`), the same characters wherever it is written."""
+    return _DOSSIER.joined(map(_dossier_values, dossiers))
 
 
 def _dossier_values(d: DossierSummary) -> dict[str, Any]:
@@ -301,7 +319,7 @@ def dossiers_csv(report: Report) -> str:
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(DOSSIERS_CSV_HEADER)
     for file in report.files:
-        for d in file.dossiers:
+        for d in file.summaries:
             schedules = (d.due, d.paid, d.remaining)
             writer.writerow(
                 [as_text(file.path), file.status.french, as_text(d.dossier), d.row or "",
@@ -317,12 +335,13 @@ def to_table(report: Report) -> str:
     """The French report for a terminal: summaries, problems by sheet and row, amounts."""
     lines: list[str] = [f"Programme : {report.programme_id}" + (" (mode strict)" * report.strict)]
     for file in report.files:
-        eligible = sum(1 for d in file.dossiers if d.eligibility is Eligibility.ELIGIBLE)
-        total = sum((d.subsidy_total for d in file.dossiers if d.counts), Decimal(0))
+        dossiers = file.summaries
+        eligible = sum(1 for d in dossiers if d.eligibility is Eligibility.ELIGIBLE)
+        total = sum((d.subsidy_total for d in dossiers if d.counts), Decimal(0))
         lines += [
             "",
             f"== {file.path} : {file.status.french}",
-            f"   {french.count(len(file.dossiers), 'dossier')}, "
+            f"   {french.count(len(dossiers), 'dossier')}, "
             f"{french.count(eligible, 'éligible')} ; "
             f"{french.count(file.count(Severity.ERROR), 'erreur')}, "
             f"{french.count(file.count(Severity.WARNING), 'avertissement')}, "
@@ -335,8 +354,8 @@ def to_table(report: Report) -> str:
             where = f"{f.sheet}!{f.cell}" if f.cell else (f.sheet or "fichier")
             dossier = f" [{f.dossier}]" if f.dossier else ""
             lines.append(f"   {where:<16} {f.code} {f.severity.french:<13}{dossier} {f.message}")
-        lines += _subsidy_table(file.dossiers)
-        lines += _payment_table(file.dossiers)
+        lines += _subsidy_table(dossiers)
+        lines += _payment_table(dossiers)
     s = report.summary
     lines += [
         "",

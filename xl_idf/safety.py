@@ -15,6 +15,7 @@ import stat
 import zipfile
 import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, BinaryIO
 from xml.etree import ElementTree
@@ -62,26 +63,47 @@ _TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)\b([^>]*)>")
 _REF = re.compile(rb"(?<![\w:.-])r\s*=\s*[\"']([A-Za-z]*)([0-9]*)[\"']")
 
 
+@dataclass(frozen=True)
+class Screening:
+    """What the checks before any parser found: why the file cannot be read (None: it may be),
+    and which of its sheets' parts hold a formula element, found on the way (the reader looks
+    for formulas without their value in those only: `ooxml.formulas_without_value`)."""
+
+    reason: str | None
+    formula_parts: frozenset[str] = frozenset()
+
+
 def unreadable_reason(path: Path) -> str | None:
     """Why `path` cannot be read as a workbook, in French; None when it may be read."""
+    return screen(path).reason
+
+
+def screen(path: Path) -> Screening:
+    """Why `path` cannot be read as a workbook (`unreadable_reason`), and its sheets' parts that
+    hold a formula."""
     if path.suffix.lower() not in EXTENSIONS:
         if path.suffix.lower() == ".xls":
-            return "format .xls (Excel 97-2003) non pris en charge : l'enregistrer en .xlsx"
-        return f"extension « {path.suffix or 'aucune'} » : un classeur .xlsx ou .xlsm est attendu"
+            return Screening(
+                "format .xls (Excel 97-2003) non pris en charge : l'enregistrer en .xlsx"
+            )
+        return Screening(
+            f"extension « {path.suffix or 'aucune'} » : un classeur .xlsx ou .xlsm est attendu"
+        )
     try:
         # Without blocking: a named pipe given as a workbook must not hang its opening.
         handle = open(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb")  # noqa: SIM115
     except OSError as exc:
-        return f"fichier illisible ({french.os_error(exc)})"
+        return Screening(f"fichier illisible ({french.os_error(exc)})")
+    formulas: set[str] = set()
     # Every check reads this one handle: the file cannot be swapped between them.
     with handle:
         try:
-            return _file_reason(handle)
+            return Screening(_file_reason(handle, formulas), frozenset(formulas))
         except OSError as exc:
-            return f"fichier illisible ({french.os_error(exc)})"
+            return Screening(f"fichier illisible ({french.os_error(exc)})")
 
 
-def _file_reason(handle: BinaryIO) -> str | None:
+def _file_reason(handle: BinaryIO, formulas: set[str]) -> str | None:
     """Why the open file cannot be read as a workbook, in French; None when it may be read."""
     # (A folder never gets here: opening it raises IsADirectoryError.)
     if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
@@ -101,7 +123,7 @@ def _file_reason(handle: BinaryIO) -> str | None:
         return "ce n'est pas un classeur Excel (.xlsx) : fichier d'un autre type, ou tronqué"
     try:
         with zipfile.ZipFile(handle) as archive:
-            return _directory_reason(archive.infolist()) or _content_reason(archive)
+            return _directory_reason(archive.infolist()) or _content_reason(archive, formulas)
     # zipfile raises these too on a damaged directory (version, flags, a name's encoding).
     except (
         zipfile.BadZipFile,
@@ -171,13 +193,14 @@ def _directory_reason(members: list[zipfile.ZipInfo]) -> str | None:
     return None
 
 
-def _content_reason(archive: zipfile.ZipFile) -> str | None:
-    """What reading each part once shows: damage, a DOCTYPE, a sheet too far-reaching."""
+def _content_reason(archive: zipfile.ZipFile, formulas: set[str]) -> str | None:
+    """What reading each part once shows: damage, a DOCTYPE, a sheet too far-reaching; the
+    sheets' parts that hold a formula go into `formulas`."""
     for member in archive.infolist():
         if member.is_dir():
             continue
         try:
-            reason = _part_reason(archive, member)
+            reason = _part_reason(archive, member, formulas)
         except zipfile.BadZipFile as exc:
             # Python checks each part's CRC as it inflates it, and where its header stands.
             why = "somme de contrôle fausse" if "CRC" in str(exc) else f"en-tête incohérent : {exc}"
@@ -191,8 +214,11 @@ def _content_reason(archive: zipfile.ZipFile) -> str | None:
     return None
 
 
-def _part_reason(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> str | None:
-    """Inflate one part in chunks; a French reason if it must not reach a parser."""
+def _part_reason(
+    archive: zipfile.ZipFile, member: zipfile.ZipInfo, formulas: set[str]
+) -> str | None:
+    """Inflate one part in chunks; a French reason if it must not reach a parser. A sheet's
+    part that holds a formula element goes into `formulas`."""
     with archive.open(member) as stream:
         head = stream.read(HEAD_BYTES)
         prolog = _utf8(head)
@@ -213,12 +239,23 @@ def _part_reason(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> str | Non
         if sheet and (reason := _dimension_reason(head)):
             return f"{_sheet_label(archive, member.filename)} : {reason}"
         far = sheet and _FAR.search(head) is not None
+        formula = sheet and _has_formula(head)
         tail = head[-_FAR_OVERLAP:]
         while chunk := stream.read(CHUNK_BYTES):
-            if sheet and not far:
-                far = _FAR.search(tail + chunk) is not None
+            if sheet and not (far and formula):
+                data = tail + chunk
+                far = far or _FAR.search(data) is not None
+                formula = formula or _has_formula(data)
                 tail = chunk[-_FAR_OVERLAP:]
+    if formula:
+        formulas.add(member.filename)
     return _extent_reason(archive, member) if far else None
+
+
+def _has_formula(data: bytes) -> bool:
+    """Whether `data` holds a formula element, as `ooxml.formulas_without_value` looks for it
+    (`<f ` or `<f>`, not `<formula1>`): two literal searches, many times faster than a pattern."""
+    return b"<f " in data or b"<f>" in data
 
 
 def _utf8(head: bytes) -> bytes:

@@ -12,43 +12,33 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache, partial
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from xl_idf.across import Company, Invoice, across_files, companies_of, invoices_of
 from xl_idf.beside import Swap, run_beside
 from xl_idf.catalogue import finding
-from xl_idf.expenses import InvoiceKey, invoice_of
+from xl_idf.expenses import InvoiceKey
 from xl_idf.findings import Finding, Location
 from xl_idf.isolation import run_isolated
 from xl_idf.ooxml import annotated_source
 from xl_idf.programme import Programme
 from xl_idf.quarter import Assessed, StagedQuarter, stage_quarter
 from xl_idf.records import Dossier, ExpenseLine, Payment
-from xl_idf.report import DossierSummary, FileReport, FileStatus, Report, sort_key, status_of
-from xl_idf.safety import EXTENSIONS, unreadable_reason
+from xl_idf.report import (
+    DossierSummary,
+    FileReport,
+    FileStatus,
+    Report,
+    dossiers_json,
+    sort_key,
+    status_of,
+)  # fmt: skip
+from xl_idf.safety import EXTENSIONS, screen
 
 if TYPE_CHECKING:
     from xl_idf.workbook import WorkbookContent
-
-
-@dataclass(frozen=True)
-class Invoice:
-    """An invoice as the cross-file check sees it: who issued it, its number, where it stands."""
-
-    provider: str
-    number: str
-    dossier: str | None
-    place: Location
-
-
-@dataclass(frozen=True)
-class Company:
-    """A dossier's SIRET and where its number stands, for the cross-file check."""
-
-    siret: str
-    dossier: str
-    place: Location
 
 
 @dataclass(frozen=True)
@@ -58,16 +48,21 @@ class Checked:
     report: FileReport
     invoices: tuple[Invoice, ...] = ()
     companies: tuple[Company, ...] = ()
-    # The summaries of the dossiers judged in the process beside, pickled there: the file's
-    # process hands them on unread, and the parent adds them to the report's (`whole`).
-    later: bytes = b""
+    # The dossiers judged in the process beside, as it sent them: their summaries pickled, or
+    # their JSON text (`json_only`). The file's process hands them on unread, and the parent
+    # adds them to the report's (`whole`).
+    later: bytes | str = b""
 
     def whole(self) -> Checked:
         """The same, with the dossiers judged beside in its report, after the others."""
-        if not self.later:
+        report = self.report
+        if isinstance(self.later, str):
+            report = replace(report, dossiers_text=(*(report.dossiers_text or ()), self.later))
+        elif self.later:
+            report = replace(report, dossiers=report.dossiers + pickle.loads(self.later))
+        else:
             return self
-        dossiers = self.report.dossiers + pickle.loads(self.later)
-        return replace(self, report=replace(self.report, dossiers=dossiers), later=b"")
+        return replace(self, report=report, later=b"")
 
 
 @dataclass(frozen=True)
@@ -130,22 +125,29 @@ def collect(paths: Iterable[Path], recursive: bool = False) -> Collected:
 
 
 def check_file(
-    path: Path, programme: Programme, strict: bool = False, cross_file: bool = True
+    path: Path,
+    programme: Programme,
+    strict: bool = False,
+    cross_file: bool = True,
+    json_only: bool = False,
 ) -> Checked:
     """Read and check one workbook, in this process.
 
     `cross_file` False: the invoices and companies that other files are checked against are
-    not gathered (a run of one file; they cost more to send back than to find).
+    not gathered (a run of one file; they cost more to send back than to find). `json_only`:
+    the dossiers are kept as their text in the JSON report, written where they are judged
+    (`FileReport.dossiers_text`), for a run that writes only that report.
     """
     from xl_idf.workbook import WorkbookUnreadable, read_workbook
 
     shown = str(path)
-    reason = unreadable_reason(path)
-    if reason is not None:
-        return Checked(unreadable(shown, reason))
+    screening = screen(path)
+    if screening.reason is not None:
+        return Checked(unreadable(shown, screening.reason))
     loading = _load_schemas()
     try:
-        content = read_workbook(path, programme.at(programme.reference_day))
+        params = programme.at(programme.reference_day)
+        content = read_workbook(path, params, screening.formula_parts)
     except WorkbookUnreadable as exc:
         return Checked(unreadable(shown, str(exc)))
     finally:
@@ -167,7 +169,8 @@ def check_file(
     swap = Swap() if half < count else None
     try:
         second = run_beside(
-            partial(_judged_packed, staged, half, count, cross_file, swap), worth=half < count
+            partial(_judged_packed, staged, half, count, cross_file, swap, json_only),
+            worth=half < count,
         )
         mine = staged.assess(0, half)
         others: Mapping[InvoiceKey, int] = {}
@@ -175,6 +178,7 @@ def check_file(
             swap.started()
             others = swap.here(mine.held, lambda: staged.assess(half, count).held)
         first = _judged(staged, mine, others, cross_file)
+        text = (dossiers_json(first.dossiers),) if json_only else None
         rest, later = second()
     finally:
         if swap is not None:
@@ -188,12 +192,13 @@ def check_file(
         path=shown,
         status=status_of(findings, strict),
         findings=findings,
-        dossiers=first.dossiers,
+        dossiers=() if json_only else first.dossiers,
+        dossiers_text=text,
     )
     if not cross_file:
         return Checked(report, later=later)
     invoices = first.invoices + rest.invoices
-    return Checked(report, invoices, _companies(content.dossiers), later)
+    return Checked(report, invoices, companies_of(content.dossiers), later)
 
 
 @dataclass(frozen=True)
@@ -206,17 +211,26 @@ class Judged:
 
 
 def _judged_packed(
-    staged: StagedQuarter, start: int, stop: int, cross_file: bool, swap: Swap | None
-) -> tuple[Judged, bytes]:
+    staged: StagedQuarter,
+    start: int,
+    stop: int,
+    cross_file: bool,
+    swap: Swap | None,
+    json_only: bool,
+) -> tuple[Judged, bytes | str]:
     """`_judged` of the dossiers `start` to `stop`, in the process beside, their summaries
-    pickled apart (`Checked.later`): done there, the pickling is off the file's process's path,
-    which hands them on as they are."""
+    pickled apart or written as JSON (`json_only`) for `Checked.later`: done there, it is off
+    the file's process's path, which hands them on as they are."""
     assessed = staged.assess(start, stop)
     others = swap.beside(assessed.held) if swap is not None else {}
     judged = _judged(staged, assessed, others, cross_file)
-    packed = (
-        pickle.dumps(judged.dossiers, protocol=pickle.HIGHEST_PROTOCOL) if stop > start else b""
-    )
+    packed: bytes | str = b""
+    if stop > start:
+        packed = (
+            dossiers_json(judged.dossiers)
+            if json_only
+            else pickle.dumps(judged.dossiers, protocol=pickle.HIGHEST_PROTOCOL)
+        )
     return replace(judged, dossiers=()), packed
 
 
@@ -230,7 +244,7 @@ def _judged(
     return Judged(
         tuple(f for r in results for f in r.findings),
         tuple(DossierSummary.of(r) for r in results),
-        _invoices(counted),
+        invoices_of(counted),
     )
 
 
@@ -300,36 +314,30 @@ def unreadable(path: str, reason: str) -> FileReport:
     )
 
 
-def _invoices(lines: Iterable[ExpenseLine]) -> tuple[Invoice, ...]:
-    """The invoices of the lines that count: an excluded line holds no number (as for X07)."""
-    return tuple(
-        Invoice(line.prestataire, line.numero_facture, line.dossier, line.at("numero_facture"))
-        for line in lines
-        if line.prestataire and line.numero_facture
-    )
-
-
-def _companies(dossiers: Iterable[Dossier]) -> tuple[Company, ...]:
-    return tuple(
-        Company(d.siret, d.numero, d.at("numero")) for d in dossiers if d.siret and d.numero
-    )
-
-
 def validate(
     paths: Sequence[Path],
     programme: Programme,
     jobs: int = 1,
     strict: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    json_only: bool = False,
 ) -> Report:
-    """Check every file (`jobs` at a time, each in its own process), then across files."""
+    """Check every file (`jobs` at a time, each in its own process), then across files.
+
+    `json_only`: the report is for its JSON text only (`check_file`), rendered faster."""
     # Loaded once here, so that forked children inherit them instead of loading them each;
     # the schemas, slow to load, once the first child is at work (it loads its own meanwhile).
     import xl_idf.workbook  # noqa: F401
 
     checked = run_isolated(
         paths,
-        partial(check_file, programme=programme, strict=strict, cross_file=len(paths) > 1),
+        partial(
+            check_file,
+            programme=programme,
+            strict=strict,
+            cross_file=len(paths) > 1,
+            json_only=json_only,
+        ),
         _failed,
         max(1, jobs),
         progress,
@@ -342,57 +350,3 @@ def validate(
         files=tuple(reports),
         strict=strict,
     )
-
-
-def across_files(checked: Sequence[Checked], strict: bool) -> list[FileReport]:
-    """C01 (an invoice in two files) and C02 (one SIRET under two dossier numbers)."""
-    extra: list[list[Finding]] = [[] for _ in checked]
-    invoices: dict[tuple[str, str], tuple[str, Invoice]] = {}
-    companies: dict[str, tuple[str, Company]] = {}
-    for index, item in enumerate(checked):
-        path = item.report.path
-        for invoice in item.invoices:
-            key = invoice_of(invoice.provider, invoice.number)
-            earlier = invoices.setdefault(key, (path, invoice))
-            # Twice in one file is X07, found by the file's own check.
-            if earlier[0] != path:
-                extra[index].append(
-                    finding(
-                        "C01", invoice.place, invoice.dossier, invoice=invoice.number,
-                        provider=invoice.provider, first=_where(*earlier),
-                    ).in_file(path)
-                )  # fmt: skip
-        for company in item.companies:
-            first_path, first = companies.setdefault(company.siret, (path, company))
-            # The same dossier number again is the same journey (another quarter's file).
-            if first is company or first.dossier == company.dossier:
-                continue
-            extra[index].append(
-                finding(
-                    "C02", company.place, company.dossier, siret=company.siret,
-                    first=_where(first_path, first), first_dossier=first.dossier,
-                    here=_where(path, company),
-                ).in_file(path)
-            )  # fmt: skip
-    reports = []
-    for item, added in zip(checked, extra, strict=True):
-        report = item.report
-        if added:
-            findings = tuple(sorted(report.findings + tuple(added), key=sort_key))
-            status = report.status
-            if status is not FileStatus.UNREADABLE:
-                status = status_of(findings, strict)
-            report = FileReport(report.path, status, findings, report.dossiers)
-        reports.append(report)
-    return reports
-
-
-def _where(path: str, item: Invoice | Company) -> str:
-    """A place in another file, for a message: file, sheet and cell."""
-    return f"{_file_name(path)}, {item.place.sheet}!{item.place.cell}"
-
-
-@lru_cache(maxsize=1024)
-def _file_name(path: str) -> str:
-    """A file's name (found once per file: a run names each file thousands of times)."""
-    return Path(path).name

@@ -10,7 +10,7 @@ distinct value once (`xl_idf.sheet_rows`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, fields
 from functools import partial
 from pathlib import Path
@@ -72,12 +72,18 @@ PERCENT_READERS: Mapping[type[Record], Mapping[str, Reader]] = {
 }
 
 
-def read_workbook(path: Path, params: Parameters) -> WorkbookContent:
-    """Read a provider workbook into records; raise `WorkbookUnreadable` if it is no workbook."""
+def read_workbook(
+    path: Path, params: Parameters, formula_parts: Collection[str] | None = None
+) -> WorkbookContent:
+    """Read a provider workbook into records; raise `WorkbookUnreadable` if it is no workbook.
+
+    `formula_parts`: the sheets' parts that hold a formula, as `safety.screen` found them (the
+    others are not read again for formulas without their value); None: not known.
+    """
     book = Book(path)
     book.prefetch([n for k in RECORD_KINDS if (n := book.names.get(values.fold(k.SHEET)))])
     found: list[Finding] = []
-    pending = formulas_without_value(path)
+    pending = formulas_without_value(path, formula_parts)
     readers = field_readers(params)
     records: dict[type[Record], tuple[Record, ...]] = {}
     used: set[str] = set()

@@ -114,14 +114,15 @@ def take_snapshot(path: Path, programme: Programme) -> Snapshot | None:
     None for a file the reader refuses: an unreadable file is not recorded.
     """
     from xl_idf.quarter import assess_quarter
-    from xl_idf.safety import unreadable_reason
+    from xl_idf.safety import screen
     from xl_idf.workbook import WorkbookUnreadable, read_workbook
 
-    if unreadable_reason(path) is not None:
+    screening = screen(path)
+    if screening.reason is not None:
         return None
     params = programme.at(programme.reference_day)
     try:
-        content = read_workbook(path, params)
+        content = read_workbook(path, params, screening.formula_parts)
     except WorkbookUnreadable:
         return None
     result = assess_quarter(content.dossiers, content.lines, content.payments, programme)

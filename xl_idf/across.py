@@ -1,0 +1,112 @@
+"""Files checked against each other: an invoice is paid once (C01), and a company's caps are
+for its whole journey, under one dossier number (C02).
+
+Each file's process gathers what the others are checked on (`invoices`, `companies`); the
+parent then checks them all together (`across_files`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from xl_idf.catalogue import finding
+from xl_idf.expenses import invoice_of
+from xl_idf.findings import Finding, Location
+from xl_idf.records import Dossier, ExpenseLine
+from xl_idf.report import FileReport, FileStatus, sort_key, status_of
+
+if TYPE_CHECKING:
+    from xl_idf.validate import Checked
+
+
+@dataclass(frozen=True)
+class Invoice:
+    """An invoice as the cross-file check sees it: who issued it, its number, where it stands."""
+
+    provider: str
+    number: str
+    dossier: str | None
+    place: Location
+
+
+@dataclass(frozen=True)
+class Company:
+    """A dossier's SIRET and where its number stands, for the cross-file check."""
+
+    siret: str
+    dossier: str
+    place: Location
+
+
+def invoices_of(lines: Iterable[ExpenseLine]) -> tuple[Invoice, ...]:
+    """The invoices of the lines that count: an excluded line holds no number (as for X07)."""
+    return tuple(
+        Invoice(line.prestataire, line.numero_facture, line.dossier, line.at("numero_facture"))
+        for line in lines
+        if line.prestataire and line.numero_facture
+    )
+
+
+def companies_of(dossiers: Iterable[Dossier]) -> tuple[Company, ...]:
+    """The SIRET of each dossier that has one and a number, where the number stands."""
+    return tuple(
+        Company(d.siret, d.numero, d.at("numero")) for d in dossiers if d.siret and d.numero
+    )
+
+
+def across_files(checked: Sequence[Checked], strict: bool) -> list[FileReport]:
+    """C01 (an invoice in two files) and C02 (one SIRET under two dossier numbers)."""
+    extra: list[list[Finding]] = [[] for _ in checked]
+    invoices: dict[tuple[str, str], tuple[str, Invoice]] = {}
+    companies: dict[str, tuple[str, Company]] = {}
+    for index, item in enumerate(checked):
+        path = item.report.path
+        for invoice in item.invoices:
+            key = invoice_of(invoice.provider, invoice.number)
+            earlier = invoices.setdefault(key, (path, invoice))
+            # Twice in one file is X07, found by the file's own check.
+            if earlier[0] != path:
+                extra[index].append(
+                    finding(
+                        "C01", invoice.place, invoice.dossier, invoice=invoice.number,
+                        provider=invoice.provider, first=_where(*earlier),
+                    ).in_file(path)
+                )  # fmt: skip
+        for company in item.companies:
+            first_path, first = companies.setdefault(company.siret, (path, company))
+            # The same dossier number again is the same journey (another quarter's file).
+            if first is company or first.dossier == company.dossier:
+                continue
+            extra[index].append(
+                finding(
+                    "C02", company.place, company.dossier, siret=company.siret,
+                    first=_where(first_path, first), first_dossier=first.dossier,
+                    here=_where(path, company),
+                ).in_file(path)
+            )  # fmt: skip
+    reports = []
+    for item, added in zip(checked, extra, strict=True):
+        report = item.report
+        if added:
+            findings = tuple(sorted(report.findings + tuple(added), key=sort_key))
+            status = report.status
+            if status is not FileStatus.UNREADABLE:
+                status = status_of(findings, strict)
+            report = replace(report, status=status, findings=findings)
+        reports.append(report)
+    return reports
+
+
+def _where(path: str, item: Invoice | Company) -> str:
+    """A place in another file, for a message: file, sheet and cell."""
+    return f"{_file_name(path)}, {item.place.sheet}!{item.place.cell}"
+
+
+@lru_cache(maxsize=1024)
+def _file_name(path: str) -> str:
+    """A file's name (found once per file: a run names each file thousands of times)."""
+    return Path(path).name
