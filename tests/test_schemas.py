@@ -57,3 +57,24 @@ NB = "\u00a0"
 def test_plausibility_bounds(changes, found):
     findings = check_structure([a_dossier(**changes)], Dossier)
     assert [(f.code, f.cell, f.message) for f in findings] == [("F04", *case) for case in found]
+
+
+def test_the_structure_check_does_not_search_for_geopandas_again() -> None:
+    """pandera imports geopandas at each column's dtype check: absent, it is known absent once
+    (None in sys.modules), not looked for on the whole import path at every check."""
+    import sys
+
+    searched: list[str] = []
+
+    class Spy:
+        @staticmethod
+        def find_spec(name: str, *args: object) -> None:
+            searched.append(name)
+
+    sys.meta_path.insert(0, Spy)  # type: ignore[arg-type]
+    try:
+        for _ in range(3):
+            check_structure([a_dossier(numero="IDF-1"), a_dossier(numero="IDF-2")], Dossier)
+    finally:
+        sys.meta_path.remove(Spy)  # type: ignore[arg-type]
+    assert [name for name in searched if name.split(".")[0] == "geopandas"] == []
