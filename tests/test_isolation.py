@@ -1,7 +1,8 @@
-"""Each file in a child process of its own (`xl_idf.isolation`).
+"""Each file in a child process (`xl_idf.isolation`): workers that check file after file.
 
-What a file costs stays its own: a child that dies, raises, runs out of memory or of time on a
-file gives that file its French reason, and the other files are checked as when alone.
+What a file costs stays its own: a worker that dies, raises, runs out of memory or of time on a
+file gives that file its French reason, and the other files are checked as when alone, by the
+same worker or a fresh one.
 """
 
 from __future__ import annotations
@@ -46,14 +47,34 @@ def _paths(*names: str) -> list[Path]:
     return [Path(name) for name in names]
 
 
-@pytest.mark.parametrize("jobs", [1, 2])
-def test_results_come_in_the_order_of_the_files_each_from_a_child(jobs: int) -> None:
+@pytest.mark.parametrize("jobs", [1, 2, 3])
+def test_results_come_in_the_order_of_the_files_each_from_a_worker(jobs: int) -> None:
     names = [f"f{i}.xlsx" for i in range(7)]
     results = run_isolated(_paths(*names), _work, _failed, jobs=jobs)
     assert [name for name, _ in results] == names
     pids = {pid for _, pid in results}
-    assert len(pids) == len(names)  # a child of its own for each file
+    assert len(pids) <= jobs  # each worker checks file after file
     assert os.getpid() not in pids  # and not this process
+
+
+def test_a_worker_that_failed_on_a_file_is_not_given_the_next() -> None:
+    """After a file its worker died, raised or ran out of memory on, the next files go to a
+    fresh worker; the files before went to the same one."""
+    names = ["a", "b", "kill", "c", "raise", "d", "memory", "e", "f"]
+    results = dict(run_isolated(_paths(*names), _work, _failed, jobs=1))
+    workers = [results[name] for name in ("a", "b", "c", "d", "e", "f")]
+    assert workers[0] == workers[1]
+    assert len({workers[1], workers[2], workers[3], workers[4]}) == 4
+    assert workers[4] == workers[5]
+    assert results["memory"] == "mémoire insuffisante pour lire ce fichier"
+
+
+def test_a_worker_that_used_much_memory_is_retired_after_its_file(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(isolation, "RETIRE_BYTES", 0)  # every worker has used that much
+    results = run_isolated(_paths("a", "b", "c"), _work, _failed, jobs=1)
+    assert len({pid for _, pid in results}) == 3
 
 
 def test_progress_is_told_each_file_done() -> None:
@@ -126,8 +147,8 @@ def test_no_file_no_child() -> None:
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_every_child_is_waited_for_when_the_run_ends(jobs: int) -> None:
-    # A child that answered is waited for once the next one is started: none is left behind,
-    # whether it answered, died or raised.
+    # Every worker is told there is no more work and waited for: none is left behind, whether
+    # it answered, died or raised.
     names = ["a.xlsx", "kill.xlsx", "b.xlsx", "raise.xlsx", "c.xlsx"]
     results = run_isolated(_paths(*names), _work, _failed, jobs=jobs)
     assert [r[0] for r in results] == names
@@ -136,3 +157,26 @@ def test_every_child_is_waited_for_when_the_run_ends(jobs: int) -> None:
     for pid in pids:
         with pytest.raises(ChildProcessError):  # reaped already: no longer this process's child
             os.waitpid(pid, os.WNOHANG)
+
+
+def test_a_worker_gone_while_idle_hands_its_next_file_to_another(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A worker killed from outside between two files (the system short of memory): the file
+    it would have been given goes to a fresh worker, and is checked."""
+    killed: list[int] = []
+    real = isolation._Worker.give
+
+    def give(worker: isolation._Worker, index: int, paths: list[Path]) -> None:
+        if index == 1 and not killed:
+            worker.process.kill()
+            worker.process.join()
+            killed.append(worker.process.pid)
+        real(worker, index, paths)
+
+    monkeypatch.setattr(isolation._Worker, "give", give)
+    results = run_isolated(_paths("a", "b", "c"), _work, _failed, jobs=1)
+    assert [name for name, _ in results] == ["a", "b", "c"]
+    assert all(isinstance(pid, int) for _, pid in results)
+    assert results[0][1] == killed[0]
+    assert results[1][1] != killed[0]

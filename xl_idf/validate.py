@@ -1,6 +1,6 @@
 """`xl-idf validate`: whole quarterly workbooks checked, each finding in its cell.
 
-Each file is read in a child process with a time and a memory limit (`xl_idf.isolation`).
+Each file is read in a worker process with a time and a memory limit (`xl_idf.isolation`).
 Files are then checked against each other: an invoice is paid once, and a company's caps are for
 its whole journey.
 """
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Checked:
-    """What a child process sends back: the file's report and what other files are checked on."""
+    """What a worker sends back: the file's report and what other files are checked on."""
 
     report: FileReport
     invoices: tuple[Invoice, ...] = ()
@@ -301,7 +301,7 @@ def _no_dossier(content: WorkbookContent) -> tuple[Finding, ...]:
 
 
 def _failed(path: Path, why: str) -> Checked:
-    """What a file's child process that died, ran out of memory or of time gives (picklable)."""
+    """What a file whose worker died, ran out of memory or of time gives (picklable)."""
     return Checked(unreadable(str(path), why))
 
 
@@ -322,7 +322,7 @@ def validate(
     progress: Callable[[int, int], None] | None = None,
     json_only: bool = False,
 ) -> Report:
-    """Check every file (`jobs` at a time, each in its own process), then across files.
+    """Check every file (`jobs` at a time, in worker processes), then across files.
 
     `json_only`: the report is for its JSON text only (`check_file`), rendered faster."""
     # Loaded once here, so that forked children inherit them instead of loading them each;
