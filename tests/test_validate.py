@@ -14,14 +14,14 @@ import pytest
 from typer.testing import CliRunner
 
 from workbooks import ROOT, WORKBOOKS
+from xl_idf.across import Invoice, across_files
 from xl_idf.catalogue import CATALOGUE
 from xl_idf.cli import app
 from xl_idf.dossier import assess_dossier
-from xl_idf.findings import Location
 from xl_idf.records import Dossier, ExpenseLine, Payment
 from xl_idf.report import FileReport, FileStatus
 from xl_idf.template import append_rows, build_template
-from xl_idf.validate import Checked, Invoice, across_files, validate
+from xl_idf.validate import Checked, validate
 from xl_idf.workbook import read_workbook
 
 D = Decimal
@@ -325,7 +325,7 @@ def test_across_files(tmp_path, programme):
 )
 def test_c01_keys_an_invoice_by_provider_and_number(first, second, c01):
     def checked(path: str, provider: str, number: str) -> Checked:
-        invoice = Invoice(provider, number, "IDF-0001", Location("Prestations", "D2"))
+        invoice = Invoice(provider, number, "IDF-0001", "Prestations", "D2")
         return Checked(FileReport(path, FileStatus.VALID, ()), invoices=(invoice,))
 
     reports = across_files([checked("q3.xlsx", *first), checked("q4.xlsx", *second)], False)
@@ -378,3 +378,22 @@ def test_text_that_looks_like_a_formula_is_read_as_text(tmp_path, programme, par
     book = openpyxl.load_workbook(path)
     assert book["Dossiers"]["B2"].data_type == "s"
     assert read_workbook(path, params).dossiers[0].raison_sociale == "=1+1"
+
+
+def test_the_invoices_and_companies_sent_back_are_plain_tuples() -> None:
+    """A national file sends back a hundred thousand invoices: pickled as tuples, with their
+    place rebuilt when a finding needs it."""
+    import pickle
+
+    from xl_idf.across import Company
+    from xl_idf.findings import Location
+
+    invoice = Invoice("TOPTECH", "F-1", "IDF-0001", "Prestations", "D2")
+    company = Company("12345678900012", "IDF-0001", "Dossiers", "A2")
+    assert pickle.loads(pickle.dumps((invoice, company))) == (invoice, company)
+    assert (invoice.place, company.place) == (
+        Location("Prestations", "D2"),
+        Location("Dossiers", "A2"),
+    )
+    assert isinstance(invoice, tuple)
+    assert isinstance(company, tuple)

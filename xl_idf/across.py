@@ -8,10 +8,10 @@ parent then checks them all together (`across_files`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from xl_idf.catalogue import finding
 from xl_idf.expenses import invoice_of
@@ -23,38 +23,55 @@ if TYPE_CHECKING:
     from xl_idf.validate import Checked
 
 
-@dataclass(frozen=True)
-class Invoice:
+# Sent back from each file's worker, a hundred thousand for a national file: plain tuples,
+# pickled four times faster than dataclasses holding a Location (1.8 s against 0.4 s a way and
+# back for 100,000 invoices).
+class Invoice(NamedTuple):
     """An invoice as the cross-file check sees it: who issued it, its number, where it stands."""
 
     provider: str
     number: str
     dossier: str | None
-    place: Location
+    sheet: str | None
+    cell: str | None
+
+    @property
+    def place(self) -> Location:
+        """The cell of its number."""
+        return Location(self.sheet, self.cell)
 
 
-@dataclass(frozen=True)
-class Company:
+class Company(NamedTuple):
     """A dossier's SIRET and where its number stands, for the cross-file check."""
 
     siret: str
     dossier: str
-    place: Location
+    sheet: str | None
+    cell: str | None
+
+    @property
+    def place(self) -> Location:
+        """The cell of the dossier's number."""
+        return Location(self.sheet, self.cell)
 
 
 def invoices_of(lines: Iterable[ExpenseLine]) -> tuple[Invoice, ...]:
     """The invoices of the lines that count: an excluded line holds no number (as for X07)."""
     return tuple(
-        Invoice(line.prestataire, line.numero_facture, line.dossier, line.at("numero_facture"))
+        Invoice(line.prestataire, line.numero_facture, line.dossier, where.sheet, where.cell)
         for line in lines
         if line.prestataire and line.numero_facture
+        for where in (line.at("numero_facture"),)
     )
 
 
 def companies_of(dossiers: Iterable[Dossier]) -> tuple[Company, ...]:
     """The SIRET of each dossier that has one and a number, where the number stands."""
     return tuple(
-        Company(d.siret, d.numero, d.at("numero")) for d in dossiers if d.siret and d.numero
+        Company(d.siret, d.numero, where.sheet, where.cell)
+        for d in dossiers
+        if d.siret and d.numero
+        for where in (d.at("numero"),)
     )
 
 
@@ -103,7 +120,7 @@ def across_files(checked: Sequence[Checked], strict: bool) -> list[FileReport]:
 
 def _where(path: str, item: Invoice | Company) -> str:
     """A place in another file, for a message: file, sheet and cell."""
-    return f"{_file_name(path)}, {item.place.sheet}!{item.place.cell}"
+    return f"{_file_name(path)}, {item.sheet}!{item.cell}"
 
 
 @lru_cache(maxsize=1024)
