@@ -33,6 +33,8 @@ def _work(path: Path) -> tuple[str, int]:
         raise MemoryError
     if name.startswith("sleep"):
         time.sleep(60)
+    if name.startswith("pause"):
+        time.sleep(1)
     if name.startswith("note"):  # a worker's stderr, on a file it checks to the end
         sys.stderr.write(ABORT_NOTE)
         sys.stderr.flush()
@@ -180,3 +182,27 @@ def test_a_worker_gone_while_idle_hands_its_next_file_to_another(
     assert all(isinstance(pid, int) for _, pid in results)
     assert results[0][1] == killed[0]
     assert results[1][1] != killed[0]
+
+
+def test_results_are_given_on_in_the_files_order_as_soon_as_they_are_there() -> None:
+    """`arrived` gets each result in the order of the files, a file's as soon as it and those
+    before it are there, while the workers go on; `progress` is told each file as it comes."""
+    given: list[str] = []
+    told: list[int] = []
+    # b and c are done before pause-a, by the other worker: given on after it all the same.
+    results = run_isolated(
+        _paths("pause-a", "b", "c"), _work, _failed, jobs=2,
+        progress=lambda done, _: told.append(done),
+        arrived=lambda result: given.append(result[0]),
+    )  # fmt: skip
+    assert given == [name for name, _ in results] == ["pause-a", "b", "c"]
+    assert told == [1, 2, 3]
+    # a and b are given on while pause-c is at work, a second before the run ends.
+    when: dict[str, float] = {}
+    run_isolated(
+        _paths("a", "b", "pause-c"), _work, _failed, jobs=1,
+        arrived=lambda result: when.setdefault(result[0], time.monotonic()),
+    )  # fmt: skip
+    ended = time.monotonic()
+    assert list(when) == ["a", "b", "pause-c"]
+    assert when["b"] < ended - 0.5

@@ -1,8 +1,9 @@
 """Files checked against each other: an invoice is paid once (C01), and a company's caps are
 for its whole journey, under one dossier number (C02).
 
-Each file's process gathers what the others are checked on (`invoices`, `companies`); the
-parent then checks them all together (`across_files`).
+Each file's worker gathers what the others are checked on (`invoices_of`, `companies_of`);
+the parent checks each file against the files before it (`Across`), file after file, as soon
+as they are read.
 """
 
 from __future__ import annotations
@@ -77,45 +78,58 @@ def companies_of(dossiers: Iterable[Dossier]) -> tuple[Company, ...]:
 
 def across_files(checked: Sequence[Checked], strict: bool) -> list[FileReport]:
     """C01 (an invoice in two files) and C02 (one SIRET under two dossier numbers)."""
-    extra: list[list[Finding]] = [[] for _ in checked]
-    invoices: dict[tuple[str, str], tuple[str, Invoice]] = {}
-    companies: dict[str, tuple[str, Company]] = {}
-    for index, item in enumerate(checked):
+    across = Across(strict)
+    return [across.add(item) for item in checked]
+
+
+class Across:
+    """The checks across files, file after file in the run's order: C01 (an invoice in two
+    files) and C02 (one SIRET under two dossier numbers).
+
+    A file is checked against the files before it, so its report is whole once it is added:
+    a run adds each file as soon as it and those before it are read, while the next ones are.
+    """
+
+    def __init__(self, strict: bool) -> None:
+        self.strict = strict
+        self._invoices: dict[tuple[str, str], tuple[str, Invoice]] = {}
+        self._companies: dict[str, tuple[str, Company]] = {}
+
+    def add(self, item: Checked) -> FileReport:
+        """The next file's report, with what it shares with the files before it."""
         path = item.report.path
+        added: list[Finding] = []
         for invoice in item.invoices:
             key = invoice_of(invoice.provider, invoice.number)
-            earlier = invoices.setdefault(key, (path, invoice))
+            earlier = self._invoices.setdefault(key, (path, invoice))
             # Twice in one file is X07, found by the file's own check.
             if earlier[0] != path:
-                extra[index].append(
+                added.append(
                     finding(
                         "C01", invoice.place, invoice.dossier, invoice=invoice.number,
                         provider=invoice.provider, first=_where(*earlier),
                     ).in_file(path)
                 )  # fmt: skip
         for company in item.companies:
-            first_path, first = companies.setdefault(company.siret, (path, company))
+            first_path, first = self._companies.setdefault(company.siret, (path, company))
             # The same dossier number again is the same journey (another quarter's file).
             if first is company or first.dossier == company.dossier:
                 continue
-            extra[index].append(
+            added.append(
                 finding(
                     "C02", company.place, company.dossier, siret=company.siret,
                     first=_where(first_path, first), first_dossier=first.dossier,
                     here=_where(path, company),
                 ).in_file(path)
             )  # fmt: skip
-    reports = []
-    for item, added in zip(checked, extra, strict=True):
         report = item.report
-        if added:
-            findings = tuple(sorted(report.findings + tuple(added), key=sort_key))
-            status = report.status
-            if status is not FileStatus.UNREADABLE:
-                status = status_of(findings, strict)
-            report = replace(report, status=status, findings=findings)
-        reports.append(report)
-    return reports
+        if not added:
+            return report
+        findings = tuple(sorted(report.findings + tuple(added), key=sort_key))
+        status = report.status
+        if status is not FileStatus.UNREADABLE:
+            status = status_of(findings, self.strict)
+        return replace(report, status=status, findings=findings)
 
 
 def _where(path: str, item: Invoice | Company) -> str:

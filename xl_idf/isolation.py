@@ -50,13 +50,16 @@ def run_isolated(
     jobs: int,
     progress: Callable[[int, int], None] | None = None,
     started: Callable[[], None] | None = None,
+    arrived: Callable[[T], None] | None = None,
 ) -> list[T]:
     """`work(path)` on each file in a worker process, `jobs` at a time, in the order of `paths`.
 
     A worker that dies, runs out of memory or of time on a file gives `failed(path, why)` for
     it instead, `why` in French, and is replaced. `started` is called once, in this process,
     right after the first worker started: what it loads, the workers started after it inherit,
-    while the first one is already at work.
+    while the first one is already at work. `arrived` is called in this process with each
+    result in the order of `paths`, as soon as it and those before it are there, while the
+    workers go on.
     """
     # fork: the worker starts with the programme and modules already loaded (Linux only).
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
@@ -64,8 +67,9 @@ def run_isolated(
     waiting = deque(range(len(paths)))
     workers: list[_Worker] = []
     ended = False
+    in_order = _InOrder(results, arrived, progress)
     try:
-        _supervise(context, paths, waiting, workers, results, work, failed, jobs, progress,
+        _supervise(context, paths, waiting, workers, results, work, failed, jobs, in_order,
                    started)  # fmt: skip
         ended = True
     finally:
@@ -85,11 +89,10 @@ def _supervise(
     work: Callable[[Path], Any],
     failed: Callable[[Path, str], Any],
     jobs: int,
-    progress: Callable[[int, int], None] | None,
+    in_order: _InOrder,
     started: Callable[[], None] | None,
 ) -> None:
     """Give the files to the workers, `jobs` at most, and collect what each sends back."""
-    done = 0
     while True:
         for worker in [w for w in workers if w.index is None]:
             if not waiting:
@@ -122,9 +125,7 @@ def _supervise(
             if retiring:
                 workers.remove(worker)
                 worker.end()
-            done += 1
-            if progress:
-                progress(done, len(paths))
+            in_order.there(index)
         now = time.monotonic()
         for worker in [w for w in workers if w.index is not None]:
             if now - worker.since > TIMEOUT_SECONDS:
@@ -135,9 +136,31 @@ def _supervise(
                     paths[index],
                     f"lecture interrompue après {TIMEOUT_SECONDS} s (fichier trop lourd ou piégé)",
                 )
-                done += 1
-                if progress:
-                    progress(done, len(paths))
+                in_order.there(index)
+
+
+class _InOrder:
+    """Results told as they come (`progress`), and given on in the files' order (`arrived`)."""
+
+    def __init__(
+        self,
+        results: list[Any],
+        arrived: Callable[[Any], None] | None,
+        progress: Callable[[int, int], None] | None,
+    ) -> None:
+        self.results, self.arrived, self.progress = results, arrived, progress
+        self.there_already: set[int] = set()
+        self.next = 0  # the first file whose result is not given on yet
+
+    def there(self, index: int) -> None:
+        """The result of file `index` is in `results`."""
+        self.there_already.add(index)
+        if self.progress:
+            self.progress(len(self.there_already), len(self.results))
+        while self.next in self.there_already:
+            if self.arrived is not None:
+                self.arrived(self.results[self.next])
+            self.next += 1
 
 
 class _Worker:

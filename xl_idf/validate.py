@@ -16,7 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from xl_idf.across import Company, Invoice, across_files, companies_of, invoices_of
+from xl_idf.across import Across, Company, Invoice, companies_of, invoices_of
 from xl_idf.beside import Swap, run_beside
 from xl_idf.catalogue import finding
 from xl_idf.expenses import InvoiceKey
@@ -329,7 +329,10 @@ def validate(
     # the schemas, slow to load, once the first child is at work (it loads its own meanwhile).
     import xl_idf.workbook  # noqa: F401
 
-    checked = run_isolated(
+    # Each file checked against the files before it as soon as they are all read (`Across`),
+    # while the next ones are.
+    across, reports = Across(strict), list[FileReport]()
+    run_isolated(
         paths,
         partial(
             check_file,
@@ -342,8 +345,8 @@ def validate(
         max(1, jobs),
         progress,
         started=_prepare_schemas if len(paths) > 1 else None,
+        arrived=lambda checked: reports.append(across.add(checked.whole())),
     )
-    reports = across_files([c.whole() for c in checked], strict)
     return Report(
         programme_id=programme.id,
         params=programme.at(programme.reference_day),
