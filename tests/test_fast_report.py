@@ -95,6 +95,9 @@ def test_a_list_written_in_pieces_is_the_list_written_at_once(cuts) -> None:
     pieces = [shape.joined(objects[start:stop]) for start, stop in itertools.pairwise(bounds)]
     at_once = dumps({"k": shape.list_text(objects)})
     assert dumps({"k": shape.list_of(pieces)}) == at_once
+    # The same pieces in UTF-8, as a file's dossiers travel from its worker.
+    utf8 = [shape.joined_utf8(objects[start:stop]) for start, stop in itertools.pairwise(bounds)]
+    assert [piece.decode() for piece in utf8] == pieces
     assert dumps({"k": shape.list_of([shape.joined([])])}) == dumps({"k": []})
 
 

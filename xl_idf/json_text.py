@@ -132,6 +132,10 @@ class Shape:
         a piece of it (`list_of`), which can be written apart, in another process too."""
         return ("," + self.inner).join(map(self.text, objects))
 
+    def joined_utf8(self, objects: Iterable[Mapping[str, Any]]) -> bytes:
+        """`joined`, in UTF-8, each object encoded as it is written."""
+        return ("," + self.inner).encode().join(self.text(o).encode() for o in objects)
+
     def list_of(self, pieces: Iterable[str]) -> Raw:
         """The list whose objects' texts are `pieces` in order (each of `joined`), as `dumps`
         writes it at this depth."""

@@ -34,7 +34,7 @@ from xl_idf.report import (
     dossiers_json,
     sort_key,
     status_of,
-)  # fmt: skip
+)
 from xl_idf.safety import EXTENSIONS, screen
 
 if TYPE_CHECKING:
@@ -49,19 +49,19 @@ class Checked:
     invoices: tuple[Invoice, ...] = ()
     companies: tuple[Company, ...] = ()
     # The dossiers judged in the process beside, as it sent them: their summaries pickled, or
-    # their JSON text (`json_only`). The file's process hands them on unread, and the parent
-    # adds them to the report's (`whole`).
-    later: bytes | str = b""
+    # their JSON text where the report keeps only that (`json_only`). The file's process hands
+    # them on unread, and the parent adds them to the report's (`whole`).
+    later: bytes = b""
 
     def whole(self) -> Checked:
         """The same, with the dossiers judged beside in its report, after the others."""
-        report = self.report
-        if isinstance(self.later, str):
-            report = replace(report, dossiers_text=(*(report.dossiers_text or ()), self.later))
-        elif self.later:
-            report = replace(report, dossiers=report.dossiers + pickle.loads(self.later))
-        else:
+        if not self.later:
             return self
+        report = self.report
+        if report.dossiers_text is not None:
+            report = replace(report, dossiers_text=(*report.dossiers_text, self.later))
+        else:
+            report = replace(report, dossiers=report.dossiers + pickle.loads(self.later))
         return replace(self, report=report, later=b"")
 
 
@@ -217,14 +217,14 @@ def _judged_packed(
     cross_file: bool,
     swap: Swap | None,
     json_only: bool,
-) -> tuple[Judged, bytes | str]:
+) -> tuple[Judged, bytes]:
     """`_judged` of the dossiers `start` to `stop`, in the process beside, their summaries
     pickled apart or written as JSON (`json_only`) for `Checked.later`: done there, it is off
     the file's process's path, which hands them on as they are."""
     assessed = staged.assess(start, stop)
     others = swap.beside(assessed.held) if swap is not None else {}
     judged = _judged(staged, assessed, others, cross_file)
-    packed: bytes | str = b""
+    packed = b""
     if stop > start:
         packed = (
             dossiers_json(judged.dossiers)
