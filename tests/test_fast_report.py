@@ -12,7 +12,7 @@ import pytest
 from workbooks import WORKBOOKS
 from xl_idf.json_text import Shape, dumps
 from xl_idf.programme import load_programme
-from xl_idf.report import instalments, money, to_json
+from xl_idf.report import instalments, money, to_json, to_json_utf8
 from xl_idf.validate import validate
 
 TEXTS = ["", "é", 'guillemet "', "barre \\ oblique", "ligne\nsuivante", "\u00a0€", "\x00", "\t"]
@@ -81,8 +81,10 @@ def test_the_report_of_several_files_is_the_library_s_text(tmp_path: Path) -> No
     assert report.files[0].dossiers
     assert not report.files[1].dossiers
     assert to_json(report) == _plain_json(report)
+    assert to_json_utf8(report) == _plain_json(report).encode()
     none = validate([], load_programme())
     assert to_json(none) == _plain_json(none)
+    assert to_json_utf8(none) == _plain_json(none).encode()
 
 
 @pytest.mark.parametrize("cuts", [[], [0], [2], [0, 3], [1, 1, 2], [3, 3]])
@@ -112,12 +114,17 @@ def test_a_report_for_json_only_is_the_same_text(monkeypatch, tmp_path: Path, jo
     broken = tmp_path / "illisible.xlsx"
     broken.write_bytes(b"pas un classeur")
     sample = WORKBOOKS / "exemple-trimestre-2022T4.xlsx"
-    for paths in ([sample], [sample, broken]):
+    copy = tmp_path / "copie.xlsx"  # the same invoices and SIRETs again: C01 and C02
+    copy.write_bytes(sample.read_bytes())
+    for paths in ([sample], [sample, broken], [sample, copy]):
         full = validate(paths, load_programme(), jobs=jobs)
+        assert ("C01" in to_json(full)) is (copy in paths)
         for beside in (10**9, 0):
             monkeypatch.setattr(validating, "BESIDE_RECORDS", beside)
             only = validate(paths, load_programme(), jobs=jobs, json_only=True)
             assert to_json(only) == to_json(full) == _plain_json(full)
+            # As the command writes it: in UTF-8, the dossiers' pieces put in place undecoded.
+            assert to_json_utf8(only) == to_json_utf8(full) == _plain_json(full).encode()
             assert only.files[0].dossiers == ()
             assert only.files[0].dossiers_text is not None
             assert len(only.files[0].dossiers_text) == (1 if beside else 2)

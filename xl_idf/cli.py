@@ -286,11 +286,14 @@ def _checked(
         )
         if register is not None:
             report = register(report, files)
+        text: str | bytes
         if chosen is Format.CSV:
             text = (reports.dossiers_csv if content is Content.DOSSIERS else reports.to_csv)(report)
             text = BOM + text
+        elif chosen is Format.JSON:
+            text = reports.to_json_utf8(report)  # tens of megabytes: written as they are encoded
         else:
-            text = {Format.TABLE: reports.to_table, Format.JSON: reports.to_json}[chosen](report)
+            text = reports.to_table(report)
     s = report.summary
     emit(text, output, f"Rapport écrit : {output} ({french.count(s['files'], 'fichier')}, "
                        f"{french.count(s['errors'], 'erreur')}, "

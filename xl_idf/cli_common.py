@@ -11,7 +11,7 @@ import typer
 
 from xl_idf import french
 from xl_idf.errors import XlIdfError
-from xl_idf.files import write_text_atomically
+from xl_idf.files import write_atomically, write_text_atomically
 from xl_idf.programme import Programme, load_programme
 
 ProgrammeOption = Annotated[
@@ -55,13 +55,17 @@ def format_of(output: Path | None) -> Format:
     return Format(suffix) if suffix in {f.value for f in Format} else Format.TABLE
 
 
-def emit(text: str, output: Path | None, written: str) -> None:
-    """`text` on standard output, or written whole to `output`, then `written` said on stderr."""
+def emit(text: str | bytes, output: Path | None, written: str) -> None:
+    """`text` (or its UTF-8 bytes) on standard output, or written whole to `output`, then
+    `written` said on stderr."""
     if output is None:
         typer.echo(text, nl=False)
         return
     try:
-        write_text_atomically(output, text)
+        if isinstance(text, bytes):
+            write_atomically(output, lambda stream: stream.write(text))
+        else:
+            write_text_atomically(output, text)
     except OSError as exc:
         refuse(f"impossible d'écrire « {output} » ({french.os_error(exc)})")
     typer.echo(written, err=True)

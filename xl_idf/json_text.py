@@ -136,6 +136,14 @@ class Shape:
         """`joined`, in UTF-8, each object encoded as it is written."""
         return ("," + self.inner).encode().join(self.text(o).encode() for o in objects)
 
+    def list_of_utf8(self, pieces: Iterable[bytes]) -> bytes:
+        """`list_of` in UTF-8, of pieces in UTF-8 (each of `joined_utf8`)."""
+        kept = [piece for piece in pieces if piece]
+        if not kept:
+            return b"[]"
+        inner, newline = self.inner.encode(), self.newline.encode()
+        return b"[" + inner + (b"," + inner).join(kept) + newline + b"]"
+
     def list_of(self, pieces: Iterable[str]) -> Raw:
         """The list whose objects' texts are `pieces` in order (each of `joined`), as `dumps`
         writes it at this depth."""
