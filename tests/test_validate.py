@@ -242,6 +242,20 @@ def test_golden_report_of_the_sample(monkeypatch):
     assert json.loads(result.output) == json.loads(GOLDEN.read_text(encoding="utf-8"))
 
 
+def test_the_json_report_is_the_golden_text_byte_for_byte(monkeypatch, tmp_path):
+    """Printed or written to --output, the JSON report is the golden file's bytes (it is
+    written in UTF-8 as it is encoded, `report.to_json_utf8`)."""
+    monkeypatch.chdir(ROOT)
+    sample = "workbooks/exemple-trimestre-2022T4.xlsx"
+    printed = runner.invoke(app, ["validate", "--format", "json", sample])
+    assert printed.exit_code == 1
+    assert printed.stdout_bytes == GOLDEN.read_bytes()
+    target = tmp_path / "rapport.json"
+    written = runner.invoke(app, ["validate", sample, "--output", str(target)])
+    assert written.exit_code == 1
+    assert target.read_bytes() == GOLDEN.read_bytes()
+
+
 @pytest.mark.parametrize(
     ("changes", "strict", "code"),
     [
