@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import a_dossier
-from xl_idf.records import Dossier
+from conftest import a_dossier, a_line, a_payment
+from xl_idf.records import Dossier, ExpenseLine, Payment
 from xl_idf.schemas import check_structure
 
 D = Decimal
@@ -78,3 +78,20 @@ def test_the_structure_check_does_not_search_for_geopandas_again() -> None:
     finally:
         sys.meta_path.remove(Spy)  # type: ignore[arg-type]
     assert [name for name in searched if name.split(".")[0] == "geopandas"] == []
+
+
+@pytest.mark.parametrize(
+    ("record", "kind", "found"),
+    [
+        # Below zero: the core's F04, once (`Record.screened`); the schema, which would find the
+        # required amount blank or the head count implausible, says nothing of it.
+        (a_payment(montant=D(-5)), Payment, []),
+        (a_dossier(effectif=D(-2000000)), Dossier, []),
+        (a_line(jours=D(-1), montant_ht=D(-10)), ExpenseLine, []),
+        # Zero is no payment: the schema says so (no rule does).
+        (a_payment(montant=D(0)), Payment, [("F04", "D3")]),
+        (a_payment(montant=None), Payment, [("F07", "D3")]),
+    ],
+)
+def test_values_below_zero_are_left_to_the_core(record, kind, found):
+    assert [(f.code, f.cell) for f in check_structure([record], kind)] == found

@@ -14,6 +14,8 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from operator import attrgetter
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
@@ -86,9 +88,17 @@ _geopandas_known_absent()
 
 
 def frame(records: Sequence[Record], kind: type[Record]) -> pd.DataFrame:
-    """The records as a frame: columns named by their headers, indexed by Excel row."""
-    headers = kind.headers()
-    data = {label: [getattr(r, name) for r in records] for name, label in headers.items()}
+    """The records as a frame: columns named by their headers, indexed by Excel row.
+
+    A value below zero where only zero or more makes sense is the core's to report (F04): the
+    frame holds it blank, as `Record.screened` sets it aside, column by column here.
+    """
+    data: dict[str, list[Any]] = {}
+    for name, label in kind.headers().items():
+        column = list(map(attrgetter(name), records))
+        if name in kind.NOT_NEGATIVE:
+            column = [None if (value or 0) < 0 else value for value in column]
+        data[label] = column
     return pd.DataFrame(data, index=[r.row for r in records], dtype=object)
 
 
@@ -96,8 +106,6 @@ def check_structure(records: Sequence[Record], kind: type[Record]) -> list[Findi
     """Validate one sheet's records lazily; every failure as a finding at its cell."""
     if not records:
         return []
-    # A value below zero is the core's to report (F04): the schema sees it as unreadable.
-    records = [record.screened()[0] for record in records]
     try:
         SCHEMAS[kind].validate(frame(records, kind), lazy=True)
     except pa.errors.SchemaErrors as failed:
@@ -113,8 +121,9 @@ def _findings(cases: pd.DataFrame, records: Sequence[Record], kind: type[Record]
     for case in cases.itertuples(index=False):
         record = by_row.get(case.index)
         name = fields.get(case.column)
-        # A value the reader could not read is reported once, by the reader.
-        if record is None or name is None or name in record.unreadable:
+        # A value the reader could not read is reported once, by the reader; one below zero,
+        # once, by the core (`Record.screened`).
+        if record is None or name is None or name in record.screened()[0].unreadable:
             continue
         if case.check == "not_nullable":
             found.append(
