@@ -18,7 +18,8 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from xl_idf.records import RECORD_KINDS, Dossier, ExpenseLine, Payment
-from xl_idf.sheet_rows import RowCells, attempt, maker, type_column
+from xl_idf.sheet_rows import RowCells, attempt, type_column
+from xl_idf.slots import maker
 from xl_idf.template import append_rows, build_template
 from xl_idf.values import Reading
 from xl_idf.workbook import field_readers, read_workbook

@@ -21,7 +21,7 @@ PURE = {
     "de_minimis",
     "dossier", "eligibility", "errors", "excel", "excel_arguments", "excel_functions",
     "expenses", "findings", "french", "money", "ooxml", "payments", "programme", "providers",
-    "quarter", "records", "subsidy", "values",
+    "quarter", "records", "slots", "subsidy", "values",
 }  # fmt: skip
 ALLOWED_OUTSIDE = {"stdnum"}
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from xl_idf.catalogue_format import FORMAT_RULES
 from xl_idf.catalogue_money import MONEY_RULES
-from xl_idf.findings import Finding, Location, Rule, Severity
+from xl_idf.findings import Finding, Location, Rule, Severity, made
 
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -226,13 +226,8 @@ CATALOGUE: dict[str, Rule] = {rule.code: rule for rule in RULES}
 def finding(code: str, where: Location, dossier: str | None = None, **fields: str) -> Finding:
     """A finding of `code` at `where`, its message filled from `fields`."""
     rule = CATALOGUE[code]
-    return Finding(
-        code=code,
-        severity=rule.severity,
-        message=rule.message.format(**fields),
-        sheet=where.sheet,
-        cell=where.cell,
-        dossier=dossier,
+    return made(
+        code, rule.severity, rule.message.format(**fields), where.sheet, where.cell, dossier
     )
 
 

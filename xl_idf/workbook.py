@@ -24,6 +24,7 @@ from xl_idf.ooxml import column_letters, formulas_without_value, percent_cells
 from xl_idf.programme import Parameters
 from xl_idf.records import RECORD_KINDS, Dossier, ExpenseLine, Payment, Record
 from xl_idf.sheet_rows import RowCells, TypedColumn, attempt, cells_of, type_column
+from xl_idf.slots import maker
 
 # WorkbookUnreadable is raised here, for the callers to catch.
 __all__ = [
@@ -319,7 +320,7 @@ class _Sheet:
 
 
 # Each kind of record's quick maker, and its fields given by position (its columns, in order).
-_MAKERS = {kind: sheet_rows.maker(kind) for kind in RECORD_KINDS}
+_MAKERS = {kind: maker(kind) for kind in RECORD_KINDS}
 _POSITIONAL = {
     kind: tuple(f.name for f in fields(kind) if f.init and not f.kw_only) for kind in RECORD_KINDS
 }
