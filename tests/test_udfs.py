@@ -1056,7 +1056,8 @@ PURE_CORE = {"xl_idf", "xl_idf.catalogue", "xl_idf.de_minimis", "xl_idf.dossier"
              "xl_idf.providers", "xl_idf.records", "xl_idf.subsidy", "xl_idf.values",
              "xl_idf.excel", "xl_idf.excel_arguments", "xl_idf.excel_functions",
              "xl_idf.catalogue_format", "xl_idf.catalogue_money", "xl_idf.ooxml",
-             "xl_idf.cell_numbers", "xl_idf.columns", "xl_idf.decisions"}  # fmt: skip
+             "xl_idf.cell_numbers", "xl_idf.columns", "xl_idf.decisions",
+             "xl_idf.slots"}  # fmt: skip
 
 
 def test_the_module_imports_only_xlwings_the_pure_core_and_the_standard_library():
