@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from workbooks import ROOT, WORKBOOKS
-from xl_idf.across import Invoice, across_files
+from xl_idf.across import Across, Invoice
 from xl_idf.catalogue import CATALOGUE
 from xl_idf.cli import app
 from xl_idf.dossier import assess_dossier
@@ -342,7 +342,8 @@ def test_c01_keys_an_invoice_by_provider_and_number(first, second, c01):
         invoice = Invoice(provider, number, "IDF-0001", "Prestations", "D2")
         return Checked(FileReport(path, FileStatus.VALID, ()), invoices=(invoice,))
 
-    reports = across_files([checked("q3.xlsx", *first), checked("q4.xlsx", *second)], False)
+    across = Across(strict=False)
+    reports = [across.add(checked("q3.xlsx", *first)), across.add(checked("q4.xlsx", *second))]
     assert [f.code for f in reports[1].findings] == (["C01"] if c01 else [])
 
 

@@ -8,7 +8,7 @@ as they are read.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -74,12 +74,6 @@ def companies_of(dossiers: Iterable[Dossier]) -> tuple[Company, ...]:
         if d.siret and d.numero
         for where in (d.at("numero"),)
     )
-
-
-def across_files(checked: Sequence[Checked], strict: bool) -> list[FileReport]:
-    """C01 (an invoice in two files) and C02 (one SIRET under two dossier numbers)."""
-    across = Across(strict)
-    return [across.add(item) for item in checked]
 
 
 class Across:

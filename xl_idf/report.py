@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -194,44 +194,31 @@ def instalments(amounts: Instalments) -> dict[str, str]:
 
 def to_json(report: Report) -> str:
     """The JSON report of SPEC 4.3."""
-    return json_text.dumps(
-        _payload(report, lambda f: _DOSSIER.list_of(p.decode() for p in _dossier_pieces(f))),
-        end="\n",
-    )
+    return to_json_utf8(report).decode()
 
 
 def to_json_utf8(report: Report) -> bytes:
-    """`to_json` in UTF-8, as it is written: the dossiers' pieces, in UTF-8 where they were
-    written (`FileReport.dossiers_text`), are put in place as they are, not decoded, joined into
-    one Python text and encoded again (twice their memory for a moment: a « € » makes each
-    character two bytes)."""
-    pieces: list[list[bytes]] = []
-
-    def marked(file: FileReport) -> json_text.Raw:
-        pieces.append(_dossier_pieces(file))
-        return json_text.Raw([_PIECES])
-
-    text = json_text.dumps(_payload(report, marked), end="\n").encode()
+    """The JSON report in UTF-8, as it is written: each file's dossiers, in UTF-8 pieces where
+    they were written (`FileReport.dossiers_text`, else `dossiers_json`), are put in place as
+    they are, not decoded, joined into one Python text and encoded again (twice their memory
+    for a moment: a « € » makes each character two bytes)."""
+    text = json_text.dumps(_payload(report), end="\n").encode()
     # The marks stand where no text of the report can: JSON escapes a NUL in a string.
     parts = text.split(_PIECES.encode())
     out = [parts[0]]
-    for file_pieces, after in zip(pieces, parts[1:], strict=True):
-        out += [_DOSSIER.list_of_utf8(file_pieces), after]
+    for file, after in zip(report.files, parts[1:], strict=True):
+        pieces = file.dossiers_text
+        if pieces is None:
+            pieces = (dossiers_json(file.dossiers),)
+        out += [_DOSSIER.list_of_utf8(pieces), after]
     return b"".join(out)
 
 
-_PIECES = "\x00"  # where a file's dossiers go in `to_json_utf8`'s text
+_PIECES = "\x00"  # where a file's dossiers go in the text of `_payload`
 
 
-def _dossier_pieces(file: FileReport) -> list[bytes]:
-    """A file's dossiers' JSON, in UTF-8 pieces (`dossiers_json`)."""
-    if file.dossiers_text is None:
-        return [dossiers_json(file.dossiers)]
-    return list(file.dossiers_text)
-
-
-def _payload(report: Report, dossiers: Callable[[FileReport], json_text.Raw]) -> dict[str, Any]:
-    """The JSON report's values, each file's dossiers as `dossiers` writes them."""
+def _payload(report: Report) -> dict[str, Any]:
+    """The JSON report's values, each file's dossiers marked where they go (`_PIECES`)."""
     return {
         "programme": report.programme_id,
         "summary": report.summary,
@@ -252,7 +239,7 @@ def _payload(report: Report, dossiers: Callable[[FileReport], json_text.Raw]) ->
                     }
                     for i in f.findings
                 ),
-                "dossiers": dossiers(f),
+                "dossiers": json_text.Raw([_PIECES]),
             }
             for f in report.files
         ],

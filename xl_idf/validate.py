@@ -146,8 +146,9 @@ def check_file(
         return Checked(unreadable(shown, screening.reason))
     loading = _load_schemas()
     try:
-        params = programme.at(programme.reference_day)
-        content = read_workbook(path, params, screening.formula_parts)
+        content = read_workbook(
+            path, programme.at(programme.reference_day), screening.formula_parts
+        )
     except WorkbookUnreadable as exc:
         return Checked(unreadable(shown, str(exc)))
     finally:
