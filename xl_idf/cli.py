@@ -366,4 +366,10 @@ app.add_typer(registre_app, name="registre")
 
 def main() -> None:
     """Entry point of the `xl-idf` console script."""
-    app()
+    try:
+        app()
+    finally:
+        # The interpreter's exit collects cycles among every object still alive, a whole
+        # report's among them, none of them garbage: 70 ms of 1.9 s on 200 small files. Frozen,
+        # they are freed as the process ends, without that walk.
+        gc.freeze()

@@ -49,15 +49,12 @@ def run_isolated(
     failed: Callable[[Path, str], T],
     jobs: int,
     progress: Callable[[int, int], None] | None = None,
-    started: Callable[[], None] | None = None,
     arrived: Callable[[T], None] | None = None,
 ) -> list[T]:
     """`work(path)` on each file in a worker process, `jobs` at a time, in the order of `paths`.
 
     A worker that dies, runs out of memory or of time on a file gives `failed(path, why)` for
-    it instead, `why` in French, and is replaced. `started` is called once, in this process,
-    right after the first worker started: what it loads, the workers started after it inherit,
-    while the first one is already at work. `arrived` is called in this process with each
+    it instead, `why` in French, and is replaced. `arrived` is called in this process with each
     result in the order of `paths`, as soon as it and those before it are there, while the
     workers go on.
     """
@@ -69,8 +66,7 @@ def run_isolated(
     ended = False
     in_order = _InOrder(results, arrived, progress)
     try:
-        _supervise(context, paths, waiting, workers, results, work, failed, jobs, in_order,
-                   started)  # fmt: skip
+        _supervise(context, paths, waiting, workers, results, work, failed, jobs, in_order)
         ended = True
     finally:
         # Done: each worker told there is nothing more, and waited for. Interrupted (Ctrl+C) or
@@ -90,7 +86,6 @@ def _supervise(
     failed: Callable[[Path, str], Any],
     jobs: int,
     in_order: _InOrder,
-    started: Callable[[], None] | None,
 ) -> None:
     """Give the files to the workers, `jobs` at most, and collect what each sends back."""
     while True:
@@ -107,9 +102,6 @@ def _supervise(
         while waiting and len(workers) < jobs:
             workers.append(_Worker(context, work, failed))
             workers[-1].give(waiting.popleft(), paths)
-            if started is not None:
-                started()
-                started = None
         busy = {w.answers: w for w in workers if w.index is not None}
         if not busy:
             return

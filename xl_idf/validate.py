@@ -326,8 +326,10 @@ def validate(
     """Check every file (`jobs` at a time, in worker processes), then across files.
 
     `json_only`: the report is for its JSON text only (`check_file`), rendered faster."""
-    # Loaded once here, so that forked children inherit them instead of loading them each;
-    # the schemas, slow to load, once the first child is at work (it loads its own meanwhile).
+    # Loaded once here, so that forked workers inherit it instead of loading it each. The
+    # schemas are not: each worker loads them while it reads its first file (`_load_schemas`),
+    # the workers side by side, where this process loading them first would hold the second
+    # worker back by that long.
     import xl_idf.workbook  # noqa: F401
 
     # Each file checked against the files before it as soon as they are all read (`Across`),
@@ -345,7 +347,6 @@ def validate(
         _failed,
         max(1, jobs),
         progress,
-        started=_prepare_schemas if len(paths) > 1 else None,
         arrived=lambda checked: reports.append(across.add(checked.whole())),
     )
     return Report(
