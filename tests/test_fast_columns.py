@@ -18,7 +18,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from xl_idf.records import RECORD_KINDS, Dossier, ExpenseLine, Payment
-from xl_idf.sheet_rows import RowCells, attempt, type_column
+from xl_idf.sheet_rows import RowCells, attempt, cells_of, columns_of, type_column
 from xl_idf.slots import maker
 from xl_idf.template import append_rows, build_template
 from xl_idf.values import Reading
@@ -29,6 +29,24 @@ D = Decimal
 # Columns as providers fill them: one type repeated (the fast path), or types mixed (the slow).
 COLUMNS = {
     "texts": ["IDF-1", " IDF-1 ", "", "  ", "AFNOR", "Top-Tech", "#N/A", "Inconnu", "2A", "31"],
+    # Texts read as themselves but for their edges' spaces (no-break and line ends too), an
+    # Excel error, a text starting with « # » that is none, and blanks.
+    "texts and blanks": [
+        "F-2022-001",
+        None,
+        "F 12",
+        "\u00a0F-7",
+        "F-8\n",
+        "\tF-9",
+        "#DIV/0!",
+        "#12",
+        "",
+        " ",
+        "Facture n° 3",
+        "F-2022-001",
+        None,
+        "é",
+    ],
     "floats": [5.0, 5.0, 1200.5, 5816.749999999999, -3.0, 1e20, 12.25, 9.0, 31.0, 44926.0],
     "floats and a zero": [5.0, 0.0, -0.0, 0.0, 7.5],
     "dates": [date(2022, 12, 31), date(2022, 1, 1), date(2030, 1, 1), date(2022, 12, 31)],
@@ -68,6 +86,20 @@ def test_a_typed_column_holds_what_each_cell_read_alone_gives(params, kind, name
                 kept = typed.odd[at]
                 assert isinstance(kept, Reading), (field_name, cell)
                 assert kept.note == alone.note, (field_name, cell)
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [[1, "a", None], [2, "b", 3.0], [4, "c", ""]],  # as python-calamine gives them
+        [[1, "a"], [2], [3, "c", "x"], []],  # rows of several lengths
+        [],
+    ],
+)
+def test_columns_taken_at_once_are_each_column_taken_alone(rows) -> None:
+    positions = [0, 1, 2]
+    columns = columns_of(rows, positions)
+    assert [list(columns[p]) for p in positions] == [cells_of(rows, p) for p in positions]
 
 
 def test_minus_zero_amid_floats_keeps_its_own_reading(params) -> None:

@@ -13,10 +13,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from operator import itemgetter
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from xl_idf.errors import ValueRejected
-from xl_idf.values import Reading
+from xl_idf.values import Reading, read_text
 
 Reader = Callable[[object], Reading[Any]]
 T = TypeVar("T")
@@ -81,6 +81,20 @@ def cells_of(rows: Sequence[Sequence[object]], position: int) -> list[object]:
     return [row[position] if position < len(row) else None for row in rows]
 
 
+def columns_of(
+    rows: Sequence[Sequence[object]], positions: Iterable[int]
+) -> dict[int, Sequence[object]]:
+    """The cells at each of `positions` of `rows` (`cells_of`): the rows transposed at once
+    where they are all as long, as python-calamine gives a sheet's."""
+    positions = list(positions)
+    if rows and positions:
+        widths = set(map(len, rows))
+        if len(widths) == 1 and widths.pop() > max(positions):
+            every = list(zip(*rows, strict=True))
+            return {position: every[position] for position in positions}
+    return {position: cells_of(rows, position) for position in positions}
+
+
 def read_column(
     read: Reader, rows: Sequence[Sequence[object]], body: Iterable[int], position: int
 ) -> list[Reading[Any] | str]:
@@ -122,6 +136,8 @@ class TypedColumn:
 
 def type_column(read: Reader, raw: Sequence[object]) -> TypedColumn:
     """The cells `raw` of one column read by `read`, each distinct value once where it can be."""
+    if read is read_text and (texts := _texts(raw)) is not None:
+        return texts
     known = _distinct(read, raw)
     if known is None:
         readings = _one_by_one(read, raw)
@@ -132,6 +148,12 @@ def type_column(read: Reader, raw: Sequence[object]) -> TypedColumn:
         }
         column = [None if r.__class__ is str else r.value for r in readings]  # type: ignore[union-attr]
         return TypedColumn(column, odd)
+    return _typed(known, raw)
+
+
+def _typed(known: Mapping[object, Reading[Any] | str], raw: Sequence[object]) -> TypedColumn:
+    """The column of `raw` from the readings of its cells, `known` by cell; a cell not in
+    `known` reads as itself, without a note."""
     value_of: dict[object, Any] = {}
     odd_of: dict[object, Reading[Any] | str] = {}
     for cell, reading in known.items():
@@ -142,10 +164,22 @@ def type_column(read: Reader, raw: Sequence[object]) -> TypedColumn:
             value_of[cell] = reading.value  # type: ignore[union-attr]
             if reading.note is not None:  # type: ignore[union-attr]
                 odd_of[cell] = reading
-    column = list(map(value_of.__getitem__, raw))
+    column = list(map(value_of.get, raw, raw))
     if not odd_of:
         return TypedColumn(column, {})
     return TypedColumn(column, {at: odd_of[c] for at, c in enumerate(raw) if c in odd_of})
+
+
+def _texts(raw: Sequence[object]) -> TypedColumn | None:
+    """A column of texts and blanks read by `read_text`, quickly: a text with nothing to strip,
+    neither empty nor an Excel error's « #… », reads as itself without a note, as `read_text`
+    reads it; only the others are read. Invoice numbers and company names, each distinct, are
+    most of the cells of a big sheet. None where a cell is not a text or blank."""
+    if not set(map(type, raw)) <= _TEXTS:
+        return None
+    texts = cast("Sequence[str | None]", raw)
+    others = {c for c in texts if c is not None and (not c or c[0] == "#" or c.strip() != c)}
+    return _typed({cell: attempt(read_text, cell) for cell in others}, raw)
 
 
 def _distinct(read: Reader, raw: Sequence[object]) -> dict[object, Reading[Any] | str] | None:
@@ -184,5 +218,6 @@ def _one_by_one(read: Reader, raw: Sequence[object]) -> list[Reading[Any] | str]
     return out
 
 
+_TEXTS = frozenset({str, type(None)})
 _KEYED = frozenset({str, float, int, bool, date, datetime, type(None)})
 _NUMBERS = frozenset({float, int, bool})

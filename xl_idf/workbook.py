@@ -23,7 +23,7 @@ from xl_idf.findings import Finding, Location
 from xl_idf.ooxml import column_letters, formulas_without_value, percent_cells
 from xl_idf.programme import Parameters
 from xl_idf.records import RECORD_KINDS, Dossier, ExpenseLine, Payment, Record
-from xl_idf.sheet_rows import RowCells, TypedColumn, attempt, cells_of, type_column
+from xl_idf.sheet_rows import RowCells, TypedColumn, attempt, columns_of, type_column
 from xl_idf.slots import maker
 
 # WorkbookUnreadable is raised here, for the callers to catch.
@@ -233,8 +233,9 @@ class _Sheet:
         if len(numbers) < len(body):
             body = [self.rows[number - 1] for number in numbers]
         # Each column typed at once, each distinct value of it read once (sheet_rows).
+        cells = columns_of(body, columns.values())
         typed = {
-            field: type_column(self.readers[field], cells_of(body, position))
+            field: type_column(self.readers[field], cells[position])
             for field, position in columns.items()
         }
         self._special_cells(typed, numbers, letters, body)
