@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import string
 import subprocess
 import sys
@@ -26,7 +27,7 @@ from python_calamine import CalamineWorkbook
 
 from udfs import idf_udfs
 from workbooks import WORKBOOKS
-from xl_idf import excel, french, json_text, subsidy, values
+from xl_idf import excel, french, json_text, safety, subsidy, values
 from xl_idf.errors import ValueRejected
 from xl_idf.ooxml import table_starts
 from xl_idf.records import Dossier, ExpenseLine, Payment
@@ -431,3 +432,52 @@ def test_the_collector_paused_for_a_check_is_as_it_was_after_it(enabled: bool) -
     assert json.loads(done.stdout)["summary"]["files"] == 1
     assert seen == [False]
     assert after is enabled
+
+
+# The plain ways the safety screen's two searches replaced: the far reference without the
+# possessive letters, the formula element as two literal searches.
+_FAR_PLAIN = re.compile(rb' r="(?:[A-Za-z]{3}|[A-Za-z]{0,2}[0-9]{7})')
+
+
+_SCREENED = [
+    b' r="',
+    b"<f ",
+    b"<f>",
+    b"<f",
+    b"f>",
+    b"<formula1>",
+    b"/",
+    b"A",
+    b"XF",
+    b"XFD",
+    b"ab",
+    b"1",
+    b"0",
+    b"9999999",
+    b"123456",
+    b'"',
+    b" ",
+    b"<",
+    b"r=",
+    b"\xc3\xa9",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(_SCREENED),
+            st.builds(  # a cell's reference: letters, digits, its closing quote or not
+                lambda letters, digits, end: b' r="' + letters.encode() + digits.encode() + end,
+                st.text("AXFDz", max_size=4),
+                st.text("0159", max_size=9),
+                st.sampled_from([b'"', b""]),
+            ),
+        ),
+        max_size=20,
+    ).map(b"".join)
+)
+def test_the_screen_s_searches_find_what_the_plain_ones_find(data: bytes) -> None:
+    assert (safety._FAR.search(data) is None) == (_FAR_PLAIN.search(data) is None), data
+    assert safety._has_formula(data) == (b"<f " in data or b"<f>" in data), data

@@ -57,7 +57,9 @@ _CORNER = re.compile(rb"\$?([A-Za-z]*)\$?([0-9]*)")
 # normal sheet; a sheet where it matches gets the exact (slower) `_extent_reason`.
 # Written as Excel writes it (one space, double quotes): another spelling of the attribute
 # escapes this gate, and then only the reader's own memory and time limits stand (validate.py).
-_FAR = re.compile(rb' r="(?:[A-Za-z]{3}|[A-Za-z]{0,2}[0-9]{7})')
+# The letters taken whole (possessive): no digit can stand for a letter given back, and a
+# normal reference fails at once (a million of them on 100,000 lines).
+_FAR = re.compile(rb' r="(?:[A-Za-z]{3}|[A-Za-z]{0,2}+[0-9]{7})')
 _FAR_OVERLAP = 16  # a match is shorter than this: carried over from one chunk to the next
 _TAG = re.compile(rb"<(?:[\w.-]+:)?(row|c)\b([^>]*)>")
 _REF = re.compile(rb"(?<![\w:.-])r\s*=\s*[\"']([A-Za-z]*)([0-9]*)[\"']")
@@ -254,8 +256,13 @@ def _part_reason(
 
 def _has_formula(data: bytes) -> bool:
     """Whether `data` holds a formula element, as `ooxml.formulas_without_value` looks for it
-    (`<f ` or `<f>`, not `<formula1>`): two literal searches, many times faster than a pattern."""
-    return b"<f " in data or b"<f>" in data
+    (`<f ` or `<f>`, not `<formula1>`). One pattern, not two literal searches: « < » starts
+    every tag and « > » or a space ends most, which slow a literal search down (13 against
+    60 ms on 50 MB of a sheet's XML)."""
+    return _FORMULA.search(data) is not None
+
+
+_FORMULA = re.compile(rb"<f[ >]")
 
 
 def _utf8(head: bytes) -> bytes:
