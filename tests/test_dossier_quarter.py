@@ -319,3 +319,53 @@ def test_quarter_links_lines_and_payments_and_checks_across_rows(programme):
         assert (row.lines, row.subsidy_total, row.counts) == ((), D("0.00"), False)
         assert row.blocking == ("F06",)
     assert first.counts
+
+
+def test_dossiers_judged_on_their_own_first_get_what_they_get_judged_whole(programme, made_up):
+    """`on_their_own` (found while the sheet of lines is parsed) changes no result: the sample
+    quarter's dossiers, and a dossier with a value below zero, an ineligible one and one
+    without date, judged with and without it; a row's part found under other parameters (the
+    invented programme's) is not taken, but found again."""
+    from workbooks import WORKBOOKS
+    from xl_idf.quarter import on_their_own, stage_quarter
+    from xl_idf.workbook import read_workbook
+
+    content = read_workbook(
+        WORKBOOKS / "exemple-trimestre-2022T4.xlsx", programme.at(programme.reference_day)
+    )
+    extra = [
+        a_dossier(numero="IDF-NEG", montant_p2=D("-100.00")),
+        a_dossier(numero="IDF-INEL", en_difficulte=True),
+        a_dossier(numero="IDF-SANS-DATE", date_depot=None),
+    ]
+    dossiers = (*content.dossiers, *extra)
+    lines = (*content.lines, a_line(dossier="IDF-NEG"), a_line(dossier="IDF-SANS-DATE"))
+
+    def judged(alone):
+        staged = stage_quarter(dossiers, lines, content.payments, programme, alone=alone)
+        return staged.findings, staged.judge(staged.assess(0, len(staged.dossiers)))
+
+    plain = judged(None)
+    assert judged(on_their_own(dossiers, programme)) == plain
+    assert judged(on_their_own(dossiers, made_up)) == plain
+    assert len(plain[1]) == len(dossiers)
+
+
+def test_the_dossiers_are_given_on_before_the_lines_are_read(programme, monkeypatch):
+    from workbooks import WORKBOOKS
+    from xl_idf import workbook
+    from xl_idf.book import Book
+
+    taken: list[str] = []
+    rows = Book.rows
+    monkeypatch.setattr(Book, "rows", lambda self, name: (taken.append(name), rows(self, name))[1])
+    given = []
+    content = workbook.read_workbook(
+        WORKBOOKS / "exemple-trimestre-2022T4.xlsx",
+        programme.at(programme.reference_day),
+        dossiers_read=lambda dossiers: given.append((dossiers, list(taken))),
+    )
+    ((dossiers, before),) = given
+    assert dossiers == content.dossiers
+    assert dossiers
+    assert before == ["Dossiers"]

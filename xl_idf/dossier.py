@@ -15,7 +15,13 @@ from xl_idf import french
 from xl_idf.catalogue import CATALOGUE, cuts, is_blocking
 from xl_idf.de_minimis import DeMinimis, check_de_minimis
 from xl_idf.decisions import AWARDED_PHASE1, AWARDED_PHASE2
-from xl_idf.eligibility import Category, Eligibility, assess_eligibility, check_identity
+from xl_idf.eligibility import (
+    Category,
+    Eligibility,
+    EligibilityResult,
+    assess_eligibility,
+    check_identity,
+)
 from xl_idf.expenses import LineResult, assess_line, mark_duplicates
 from xl_idf.findings import Finding
 from xl_idf.money import ZERO
@@ -159,20 +165,49 @@ def assess_dossier(
     return judge_dossier(dossier, results, payments, params)
 
 
+@dataclass(frozen=True, slots=True)
+class OnItsOwn:
+    """What a dossier's judgement takes from its own row alone, under `params`: its figures
+    screened (values below zero set aside, `negatives`), its eligibility and identity, the
+    subsidy on its quote and de minimis. Found before its lines and payments are read, where
+    there is time for it (`xl_idf.quarter.on_their_own`), or by `judge_dossier` itself."""
+
+    params: Parameters
+    dossier: Dossier
+    negatives: tuple[Finding, ...]
+    eligibility: EligibilityResult
+    identity: tuple[Finding, ...]
+    quote: Subsidy
+    de_minimis: DeMinimis
+
+
+def on_its_own(dossier: Dossier, params: Parameters) -> OnItsOwn:
+    """What `dossier`'s judgement takes from its row alone (`OnItsOwn`)."""
+    screened, negatives = dossier.screened()
+    eligibility = assess_eligibility(screened, params)
+    identity = check_identity(screened, params)
+    quote = compute_subsidy(screened, params)
+    de_minimis = check_de_minimis(
+        screened, eligibility.category, quote.phase1, quote.phase2, params
+    )
+    return OnItsOwn(params, screened, negatives, eligibility, identity, quote, de_minimis)
+
+
 def judge_dossier(
     dossier: Dossier,
     line_results: Sequence[LineResult],
     payments: Iterable[Payment],
     params: Parameters,
     duplicated: tuple[Finding, ...] = (),
+    own: OnItsOwn | None = None,
 ) -> DossierResult:
-    """A dossier's outcome from its assessed lines and its payments; `duplicated` its F06s."""
-    dossier, negatives = dossier.screened()
+    """A dossier's outcome from its assessed lines and its payments; `duplicated` its F06s;
+    `own` what its row alone gives, if found already (under these `params`)."""
+    if own is None or own.params is not params:
+        own = on_its_own(dossier, params)
+    dossier, negatives, eligibility = own.dossier, own.negatives, own.eligibility
+    identity, quote, de_minimis = own.identity, own.quote, own.de_minimis
     num = dossier.numero
-    eligibility = assess_eligibility(dossier, params)
-    identity = check_identity(dossier, params)
-    quote = compute_subsidy(dossier, params)
-    de_minimis = check_de_minimis(dossier, eligibility.category, quote.phase1, quote.phase2, params)
 
     if any(is_blocking(f) for f in eligibility.findings + identity):
         status = Eligibility.INELIGIBLE

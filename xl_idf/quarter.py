@@ -14,7 +14,14 @@ from datetime import date
 from typing import TypeVar
 
 from xl_idf.catalogue import finding
-from xl_idf.dossier import DossierResult, assess_lines, judge_dossier, parameters_for
+from xl_idf.dossier import (
+    DossierResult,
+    OnItsOwn,
+    assess_lines,
+    judge_dossier,
+    on_its_own,
+    parameters_for,
+)
 from xl_idf.expenses import InvoiceKey, LineResult, duplicate_of, invoice_key
 from xl_idf.findings import Finding
 from xl_idf.programme import Parameters, Programme
@@ -85,6 +92,8 @@ class StagedQuarter:
     # place in it, by id: an invoice counts on its first line in this order (X07).
     ordered: list[ExpenseLine]
     order: dict[int, int]
+    # What each dossier's row alone gives, by id, where found before (`on_their_own`).
+    alone: Mapping[int, OnItsOwn]
 
     def _own(self, dossier: Dossier) -> str | None:
         """The key of the lines and payments `dossier` owns; None: it owns none (F06, or no
@@ -133,6 +142,7 @@ class StagedQuarter:
                     self.payments_of.get(key, []) if key is not None else [],
                     params,
                     duplicated=self.duplicated.get(id(dossier), ()),
+                    own=self.alone.get(id(dossier)),
                 )
             )
         return results
@@ -157,8 +167,13 @@ def stage_quarter(
     payments: Iterable[Payment],
     programme: Programme,
     dossiers_sheet: bool = True,
+    alone: Mapping[int, OnItsOwn] | None = None,
 ) -> StagedQuarter:
-    """The rules across rows of a workbook, before its dossiers are checked (`assess_quarter`)."""
+    """The rules across rows of a workbook, before its dossiers are checked (`assess_quarter`).
+
+    `alone`: what the rows of `dossiers` alone give (`on_their_own`), found while the other
+    sheets were read, by id; each is taken where found under the parameters the dossier is
+    judged by (the same `Programme.at` snapshot), else found again."""
     found: list[Finding] = []
     dossier_list = list(dossiers)
     rows: dict[str, list[Dossier]] = {}
@@ -176,12 +191,10 @@ def stage_quarter(
     lines_of = _link(lines, owners, rows, found, dossiers_sheet)
     payments_of = _link(payments, owners, rows, found, dossiers_sheet)
 
-    # Each dossier judged with the parameters in force on its filing date, found once a date.
-    on_day: dict[date | None, Parameters] = {}
-    for d in dossier_list:
-        if d.date_depot not in on_day:
-            on_day[d.date_depot] = parameters_for(d, programme)
-    params_of = {id(d): on_day[d.date_depot] for d in dossier_list}
+    params_of = {
+        id(d): params
+        for d, params in zip(dossier_list, _parameters(dossier_list, programme), strict=True)
+    }
     # Each dossier's lines in the sheet's order too (as given where rows tie).
     for owned in lines_of.values():
         owned.sort(key=_row)
@@ -189,8 +202,26 @@ def stage_quarter(
     order = {id(line): place for place, line in enumerate(ordered)}
     return StagedQuarter(
         dossier_list, tuple(found), lines_of, payments_of, owners, params_of, duplicated,
-        ordered, order,
+        ordered, order, alone or {},
     )  # fmt: skip
+
+
+def on_their_own(dossiers: Sequence[Dossier], programme: Programme) -> dict[int, OnItsOwn]:
+    """What each dossier's row alone gives (`dossier.on_its_own`), by id, under the parameters
+    `stage_quarter` judges it by: found while the sheet of lines is still being parsed."""
+    return {
+        id(d): on_its_own(d, params)
+        for d, params in zip(dossiers, _parameters(dossiers, programme), strict=True)
+    }
+
+
+def _parameters(dossiers: Sequence[Dossier], programme: Programme) -> list[Parameters]:
+    """Each dossier's parameters, those in force on its filing date, found once a date."""
+    on_day: dict[date | None, Parameters] = {}
+    for d in dossiers:
+        if d.date_depot not in on_day:
+            on_day[d.date_depot] = parameters_for(d, programme)
+    return [on_day[d.date_depot] for d in dossiers]
 
 
 def _row(line: ExpenseLine) -> int:

@@ -19,12 +19,13 @@ from typing import TYPE_CHECKING
 from xl_idf.across import Across, Company, Invoice, companies_of, invoices_of
 from xl_idf.beside import Swap, run_beside
 from xl_idf.catalogue import finding
+from xl_idf.dossier import OnItsOwn
 from xl_idf.expenses import InvoiceKey
 from xl_idf.findings import Finding, Location
 from xl_idf.isolation import run_isolated
 from xl_idf.ooxml import annotated_source
 from xl_idf.programme import Programme
-from xl_idf.quarter import Assessed, StagedQuarter, stage_quarter
+from xl_idf.quarter import Assessed, StagedQuarter, on_their_own, stage_quarter
 from xl_idf.records import Dossier, ExpenseLine, Payment
 from xl_idf.report import (
     DossierSummary,
@@ -145,9 +146,14 @@ def check_file(
     if screening.reason is not None:
         return Checked(unreadable(shown, screening.reason))
     loading = _load_schemas()
+    # The dossiers' rows judged on their own while the sheet of lines is parsed (`on_their_own`).
+    alone: dict[int, OnItsOwn] = {}
     try:
         content = read_workbook(
-            path, programme.at(programme.reference_day), screening.formula_parts
+            path,
+            programme.at(programme.reference_day),
+            screening.formula_parts,
+            lambda dossiers: alone.update(on_their_own(dossiers, programme)),
         )
     except WorkbookUnreadable as exc:
         return Checked(unreadable(shown, str(exc)))
@@ -160,7 +166,7 @@ def check_file(
     structure = run_beside(partial(_structure, content), worth=worth)
     dossiers_sheet = not _sheet_missing(content, Dossier.SHEET)
     staged = stage_quarter(
-        content.dossiers, content.lines, content.payments, programme, dossiers_sheet
+        content.dossiers, content.lines, content.payments, programme, dossiers_sheet, alone
     )
     # The dossiers, checked each on its own, in two halves: the second in a process beside.
     # Each half's lines are checked, then the halves swap the invoices their lines hold (X07

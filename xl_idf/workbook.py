@@ -74,12 +74,17 @@ PERCENT_READERS: Mapping[type[Record], Mapping[str, Reader]] = {
 
 
 def read_workbook(
-    path: Path, params: Parameters, formula_parts: Collection[str] | None = None
+    path: Path,
+    params: Parameters,
+    formula_parts: Collection[str] | None = None,
+    dossiers_read: Callable[[tuple[Dossier, ...]], None] | None = None,
 ) -> WorkbookContent:
     """Read a provider workbook into records; raise `WorkbookUnreadable` if it is no workbook.
 
     `formula_parts`: the sheets' parts that hold a formula, as `safety.screen` found them (the
     others are not read again for formulas without their value); None: not known.
+    `dossiers_read`: called with the dossiers once they are read, while the sheet of lines,
+    longer, is still being parsed beside: what it does costs no time up to then.
     """
     book = Book(path)
     book.prefetch([n for k in RECORD_KINDS if (n := book.names.get(values.fold(k.SHEET)))])
@@ -107,6 +112,8 @@ def read_workbook(
             )
         sheet = _sheet(book, name, kind, readers[kind], pending, path)
         records[kind] = tuple(sheet.records(first_data_row, found))
+        if kind is Dossier and dossiers_read is not None:
+            dossiers_read(records[kind])  # type: ignore[arg-type]
         del sheet
         book.forget(name)  # its cells are in the records now: not held twice
     book.close()
