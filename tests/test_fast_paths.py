@@ -108,6 +108,7 @@ def test_ascii_fold_is_unicode_fold() -> None:
     texts = ["".join(rng.choice(string.printable) for _ in range(rng.randrange(12)))
              for _ in range(5000)]  # fmt: skip
     texts += [chr(c) for c in range(128)] + ["F-1-17", "Top-Tech SAS", "ÉLAN ß"]
+    texts += [f"F{chr(c)}1 {chr(c)}x" for c in range(128)]  # each ASCII character amid words
     for text in texts:
         assert values.fold.__wrapped__(text) == _slow_fold(text), repr(text)
 

@@ -18,6 +18,7 @@ from xl_idf.money import ZERO, cents_down
 from xl_idf.programme import Parameters
 from xl_idf.providers import match_provider, name_key, suggestion
 from xl_idf.records import ExpenseLine
+from xl_idf.slots import maker
 from xl_idf.values import fold_once
 
 
@@ -145,8 +146,11 @@ def assess_line(
     )
     if line.date_acquittement is None and not excluded:
         found.append(finding("X10", line.at("date_acquittement"), num))
-    return LineResult(line=line, capped=capped, excluded=excluded, findings=tuple(found))
+    return _line_result(line, capped, excluded, tuple(found))
 
+
+# Made for every line of a sheet: its slots set directly (`xl_idf.slots`).
+_line_result = maker(LineResult)
 
 # Warnings that still exclude the line: the programme does not count such expenses.
 _EXCLUDING = frozenset({"X03", "X09"})

@@ -47,6 +47,7 @@ _EXCEL_ERRORS = frozenset(
 # Excel keeps 15 significant digits: a larger number has already lost some.
 _SPACES = " \u00a0\u202f"
 _FOLD_AS_SPACE = str.maketrans(dict.fromkeys("-_.'’\u2010\u2011", " "))
+_ASCII_AS_SPACE = bytes.maketrans(b"-_.'\x1c\x1d\x1e\x1f", b" " * 8)
 _ONE_SPACE = str.maketrans(dict.fromkeys(_SPACES, " "))
 _NO_SPACES = str.maketrans("", "", _SPACES)
 
@@ -98,7 +99,10 @@ def fold(text: str) -> str:
     # Cached: the same provider names and list values are folded again on every row.
     if text.isascii():
         # Nothing to decompose nor any accent to drop: case folding is lowering (same key).
-        return " ".join(text.lower().translate(_FOLD_AS_SPACE).split())
+        # Done on bytes, whose table lookup is twice as fast as a text's; the separators
+        # \x1c-\x1f, which only a text's split takes for spaces, made spaces first.
+        words = text.encode().lower().translate(_ASCII_AS_SPACE).split()
+        return b" ".join(words).decode()
     # Case folding then compatibility decomposition, twice, so that folding a key changes nothing.
     text = unicodedata.normalize("NFD", text)
     for _ in range(2):
