@@ -325,8 +325,9 @@ def test_dossiers_judged_on_their_own_first_get_what_they_get_judged_whole(progr
     """`on_their_own` (found while the sheet of lines is parsed) changes no result: the sample
     quarter's dossiers, and a dossier with a value below zero, an ineligible one and one
     without date, judged with and without it; a row's part found under other parameters (the
-    invented programme's) is not taken, but found again."""
+    invented programme's), or for another dossier, is not taken, but found again."""
     from workbooks import WORKBOOKS
+    from xl_idf.dossier import on_its_own
     from xl_idf.quarter import on_their_own, stage_quarter
     from xl_idf.workbook import read_workbook
 
@@ -348,6 +349,12 @@ def test_dossiers_judged_on_their_own_first_get_what_they_get_judged_whole(progr
     plain = judged(None)
     assert judged(on_their_own(dossiers, programme)) == plain
     assert judged(on_their_own(dossiers, made_up)) == plain
+    # Found for other dossiers (the rows in reverse order), under these ids and parameters.
+    swapped = {
+        id(d): on_its_own(other, parameters_for(d, programme))
+        for d, other in zip(dossiers, dossiers[::-1], strict=True)
+    }
+    assert judged(swapped) == plain
     assert len(plain[1]) == len(dossiers)
 
 

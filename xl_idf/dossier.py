@@ -173,7 +173,8 @@ class OnItsOwn:
     there is time for it (`xl_idf.quarter.on_their_own`), or by `judge_dossier` itself."""
 
     params: Parameters
-    dossier: Dossier
+    given: Dossier  # the dossier as read, whose row this is
+    dossier: Dossier  # screened
     negatives: tuple[Finding, ...]
     eligibility: EligibilityResult
     identity: tuple[Finding, ...]
@@ -190,7 +191,7 @@ def on_its_own(dossier: Dossier, params: Parameters) -> OnItsOwn:
     de_minimis = check_de_minimis(
         screened, eligibility.category, quote.phase1, quote.phase2, params
     )
-    return OnItsOwn(params, screened, negatives, eligibility, identity, quote, de_minimis)
+    return OnItsOwn(params, dossier, screened, negatives, eligibility, identity, quote, de_minimis)
 
 
 def judge_dossier(
@@ -202,8 +203,9 @@ def judge_dossier(
     own: OnItsOwn | None = None,
 ) -> DossierResult:
     """A dossier's outcome from its assessed lines and its payments; `duplicated` its F06s;
-    `own` what its row alone gives, if found already (under these `params`)."""
-    if own is None or own.params is not params:
+    `own` what its row alone gives, if found already (for this very dossier, under these
+    `params`; otherwise found again)."""
+    if own is None or own.given is not dossier or own.params is not params:
         own = on_its_own(dossier, params)
     dossier, negatives, eligibility = own.dossier, own.negatives, own.eligibility
     identity, quote, de_minimis = own.identity, own.quote, own.de_minimis
