@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
+import time
 from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from workbooks import WORKBOOKS
+from xl_idf import beside
 from xl_idf.beside import Swap, run_beside
 from xl_idf.programme import load_programme
 from xl_idf.quarter import stage_quarter
@@ -49,6 +53,46 @@ def test_a_process_beside_that_dies_leaves_the_work_to_this_one() -> None:
         return 42
 
     assert run_beside(dies_beside)() == 42
+
+
+def _zombies() -> list[int]:
+    """This process's children that have ended but were not waited for."""
+    children = Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").read_text().split()
+    found = []
+    for child in children:
+        with contextlib.suppress(FileNotFoundError):  # waited for meanwhile
+            state = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            if state == "Z":
+                found.append(int(child))
+    return found
+
+
+@linux_only
+def test_the_processes_beside_are_waited_for_once_collected_and_reaped(monkeypatch) -> None:
+    """Collecting an answer does not wait for the process beside to end (a big one takes the
+    kernel milliseconds); `reap` does, and leaves no zombie, nor does the next `run_beside`."""
+    waitpid = os.waitpid
+
+    def not_yet(pid: int, options: int) -> tuple[int, int]:
+        # As if each had not ended yet when its answer was read: it is left for `reap`.
+        return (0, 0) if options & os.WNOHANG else waitpid(pid, options)
+
+    monkeypatch.setattr(os, "waitpid", not_yet)
+    collects = [run_beside(lambda n=n: n) for n in range(3)]
+    assert [collect() for collect in collects] == [0, 1, 2]
+    assert len(beside._ending) == 3
+    time.sleep(0.2)  # each has ended by now: a zombie until waited for
+    assert len(_zombies()) == 3
+    beside.reap()
+    assert _zombies() == []
+    assert beside._ending == []
+    # One collected and not waited for is waited for by the next run_beside.
+    assert run_beside(lambda: 8)() == 8
+    time.sleep(0.2)
+    assert run_beside(lambda: 9)() == 9
+    assert len(beside._ending) == 1
+    beside.reap()
+    assert _zombies() == []
 
 
 def test_the_structure_check_beside_finds_what_it_finds_here() -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from xl_idf.across import Across, Company, Invoice, companies_of, invoices_of
-from xl_idf.beside import Swap, run_beside
+from xl_idf.beside import Swap, reap, run_beside
 from xl_idf.catalogue import finding
 from xl_idf.dossier import OnItsOwn
 from xl_idf.expenses import InvoiceKey
@@ -202,6 +202,7 @@ def check_file(
         dossiers=() if json_only else first.dossiers,
         dossiers_text=text,
     )
+    reap()  # the processes beside, ended meanwhile
     if not cross_file:
         return Checked(report, later=later)
     invoices = first.invoices + rest.invoices
