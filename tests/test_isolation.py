@@ -7,6 +7,7 @@ same worker or a fresh one.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import sys
@@ -206,3 +207,22 @@ def test_results_are_given_on_in_the_files_order_as_soon_as_they_are_there() -> 
     ended = time.monotonic()
     assert list(when) == ["a", "b", "pause-c"]
     assert when["b"] < ended - 0.5
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_workers_end_as_soon_as_no_file_is_left_to_give(jobs: int) -> None:
+    """Once the last file is given, each worker is told no work comes after its current one:
+    it ends as soon as it has answered (an idle one at once), while its answer is used, not
+    when the run ends."""
+    alive: list[list[int]] = []
+
+    def arrived(result: tuple[str, int]) -> None:
+        if result[0] == "pause-c":  # the last one: every worker has answered
+            deadline = time.monotonic() + 5
+            while multiprocessing.active_children() and time.monotonic() < deadline:
+                time.sleep(0.02)
+            alive.append([p.pid for p in multiprocessing.active_children()])
+
+    results = run_isolated(_paths("a", "b", "pause-c"), _work, _failed, jobs=jobs, arrived=arrived)
+    assert [name for name, _ in results] == ["a", "b", "pause-c"]
+    assert alive == [[]]

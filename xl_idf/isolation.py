@@ -102,6 +102,11 @@ def _supervise(
         while waiting and len(workers) < jobs:
             workers.append(_Worker(context, work, failed))
             workers[-1].give(waiting.popleft(), paths)
+        if not waiting:
+            # No file left to give: each worker ends as soon as it has answered (an idle one at
+            # once), its end (milliseconds of the kernel's for a big one) while its answer is read.
+            for worker in workers:
+                worker.last()
         busy = {w.answers: w for w in workers if w.index is not None}
         if not busy:
             return
@@ -178,6 +183,7 @@ class _Worker:
         self.index: int | None = None
         self.since = 0.0
         self.written = 0  # the size of its stderr when it was given its file
+        self.told = False  # that no work comes after its current file
 
     def give(self, index: int, paths: Sequence[Path]) -> None:
         """Start the work on file `index`."""
@@ -199,14 +205,20 @@ class _Worker:
         self.errors.seek(size - STDERR_KEPT)
         return (head + b"\n...\n" + self.errors.read()).decode("utf-8", errors="replace")
 
+    def last(self) -> None:
+        """Tell the worker that no work comes after its current file (if it has one)."""
+        if not self.told:
+            self.told = True
+            # Said, not left to the pipe's end: the workers forked later hold that end too.
+            with contextlib.suppress(OSError):
+                self.tasks.send(None)
+
     def end(self, kill: bool = False) -> None:
         """Tell the worker there is no more work (or kill it), wait for it, free what it held."""
         if kill:
             self.process.kill()
         else:
-            # Said, not left to the pipe's end: the workers forked later hold that end too.
-            with contextlib.suppress(OSError):
-                self.tasks.send(None)
+            self.last()
         self.tasks.close()
         self.answers.close()
         self.process.join()
