@@ -6,6 +6,7 @@ import contextlib
 import os
 import signal
 import sys
+import threading
 import time
 from dataclasses import replace
 from decimal import Decimal
@@ -166,6 +167,28 @@ def test_the_two_processes_swap_their_values_midway() -> None:
     opened = len(os.listdir("/proc/self/fd"))
     assert _swapped(worth=True, dies=False) == ({"côté": "beside"}, {"côté": "ici"})
     assert len(os.listdir("/proc/self/fd")) == opened  # every end of the pipes closed
+
+
+@linux_only
+def test_values_larger_than_a_pipe_holds_are_swapped_both_ways() -> None:
+    """Each process gives while it reads: megabytes each way (a pipe holds 64 KiB) pass, and
+    the thread that gave is gone once the swap is done."""
+    here = os.getpid()
+    swap = Swap()
+    mine, theirs = list(range(400_000)), ["beside"] * 300_000
+    threads = threading.active_count()
+    try:
+        collect = run_beside(lambda: (swap.beside(theirs), threading.active_count()))
+        swap.started()
+        got = swap.here(mine, lambda: None)
+        given, threads_beside = collect()
+    finally:
+        swap.close()
+    assert got == theirs
+    assert given == mine
+    assert threading.active_count() == threads
+    assert threads_beside == 1  # the process beside, forked from this thread alone
+    assert os.getpid() == here
 
 
 @linux_only

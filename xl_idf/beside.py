@@ -15,6 +15,7 @@ import contextlib
 import os
 import pickle
 import sys
+import threading
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -85,11 +86,11 @@ class Swap:
     gives its own and gets the other's (X07 needs the invoices of both halves of a file's
     dossiers before either half is judged).
 
-    Made before `run_beside`, `started` once it has returned. The process beside gives first,
-    then reads; this one reads, then gives, so neither waits on the other for ever. Where
-    nothing came from the process beside (none was forked, or it failed), this process
-    computes what it would have given (`here`'s `otherwise`); and when the work of the process
-    beside is redone here, `beside` answers what this process gave.
+    Made before `run_beside`, `started` once it has returned. Each process gives its value from
+    a thread while it reads the other's, so the two travel at once and neither waits on the
+    other for ever, however large. Where nothing came from the process beside (none was forked,
+    or it failed), this process computes what it would have given (`here`'s `otherwise`); and
+    when the work of the process beside is redone here, `beside` answers what this process gave.
     """
 
     def __init__(self) -> None:
@@ -106,15 +107,12 @@ class Swap:
     def here(self, mine: T, otherwise: Callable[[], T]) -> T:
         """In this process: give `mine` and get what the process beside gave."""
         self._given = mine
-        data = self._read(self._up[0])
+        data = self._swap(self._down[1], mine, self._up[0])
         theirs: T
         try:
             theirs = pickle.loads(data) if data else otherwise()
         except Exception:  # cut short: the process beside died while it gave
             theirs = otherwise()
-        # The process beside gone: its work is done here when collected.
-        with contextlib.suppress(OSError):
-            self._write(self._down[1], mine)
         return theirs
 
     def beside(self, mine: T) -> T:
@@ -124,8 +122,7 @@ class Swap:
             given: T = self._given  # type: ignore[assignment]
             return given
         self._close(self._up[0], self._down[1])
-        self._write(self._up[1], mine)
-        data = self._read(self._down[0])
+        data = self._swap(self._up[1], mine, self._down[0])
         if not data:
             raise RuntimeError("nothing came from the process that forked this one")
         theirs: T = pickle.loads(data)
@@ -135,18 +132,32 @@ class Swap:
         """Every end this process still holds closed (after the work, or when it failed)."""
         self._close(*self._open)
 
+    def _swap(self, out: int, mine: object, into: int) -> bytes:
+        """Give `mine` through `out` from a thread while reading what comes through `into`.
+
+        A process gone at the other end: what it gave, if anything, and nothing more is given
+        to it (the broken pipe is its end, not an error). The thread has ended on return: no
+        thread is left running when this process forks again.
+        """
+        data = pickle.dumps(mine, protocol=pickle.HIGHEST_PROTOCOL)
+        out_file = os.fdopen(self._take(out), "wb")
+
+        def give() -> None:
+            with contextlib.suppress(OSError), out_file:
+                out_file.write(data)
+
+        giving = threading.Thread(target=give, name="xl-idf-swap", daemon=True)
+        giving.start()
+        try:
+            with os.fdopen(self._take(into), "rb") as pipe:
+                return pipe.read()
+        finally:
+            giving.join()
+
     def _take(self, end: int) -> int:
         """An end, from now on closed by its caller."""
         self._open.discard(end)
         return end
-
-    def _read(self, end: int) -> bytes:
-        with os.fdopen(self._take(end), "rb") as pipe:
-            return pipe.read()
-
-    def _write(self, end: int, value: object) -> None:
-        with os.fdopen(self._take(end), "wb") as pipe:
-            pipe.write(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
     def _close(self, *ends: int) -> None:
         for end in ends:
