@@ -84,6 +84,8 @@ def test_the_processes_beside_are_waited_for_once_collected_and_reaped(monkeypat
     assert len(beside._ending) == 3
     time.sleep(0.2)  # each has ended by now: a zombie until waited for
     assert len(_zombies()) == 3
+    beside.reap(wait=False)  # here still said to be ending: left for later
+    assert len(beside._ending) == 3
     beside.reap()
     assert _zombies() == []
     assert beside._ending == []
@@ -139,6 +141,8 @@ def test_a_file_judged_in_two_halves_reports_what_it_reports_judged_whole(
     assert calls == [True, True]  # the structure check, then the second half of the dossiers
     assert len(whole.report.dossiers) > 1
     assert halves.later  # the second half's summaries, pickled beside
+    assert halves.later_findings  # and its findings, packed
+    assert halves.report.status == whole.report.status  # counting those found beside
     assert halves.whole() == whole
     assert not whole.later
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import pickle
 import random
 from pathlib import Path
 
@@ -154,3 +155,44 @@ def test_the_json_written_beside_annotated_copies_is_the_json_alone(tmp_path: Pa
     written = {cell for row in synthese.iter_rows(values_only=True) for cell in row}
     assert numbers
     assert set(numbers) <= written
+
+
+def test_findings_packed_by_field_come_back_as_they_went() -> None:
+    """`findings.pack` (a file's findings sent between its processes a field at a time) gives
+    back the same findings, in order, blanks and all; a file's report pickles through it."""
+    from xl_idf.findings import Finding, Severity, pack, unpack
+    from xl_idf.report import FileReport, FileStatus
+
+    findings = (
+        Finding("X02", Severity.WARNING, "Montant réduit à 6 000,00 €", "Prestations", "H7",
+                "IDF-1", "a.xlsx"),
+        Finding("F01", Severity.ERROR, "Fichier illisible : vide"),
+        Finding("C02", Severity.INFO, "", None, None, "IDF-2", None),
+    )  # fmt: skip
+    assert unpack(pack(findings)) == findings
+    assert unpack(pack([])) == ()
+    report = FileReport("a.xlsx", FileStatus.INVALID, findings, dossiers_text=(b"{}",))
+    again = pickle.loads(pickle.dumps(report))
+    assert again == report
+    assert [type(f) for f in again.findings] == [Finding] * 3
+
+
+@pytest.mark.parametrize(
+    ("severities", "beside", "strict", "expected"),
+    [
+        (["info"], [], False, "valid"),
+        (["info"], ["error"], False, "invalid"),  # the error found beside counts
+        (["warning"], [], False, "valid"),
+        (["warning"], [], True, "invalid"),
+        (["info"], ["warning"], True, "invalid"),
+        (["info"], ["warning", "info"], False, "valid"),
+        ([], [], True, "valid"),
+    ],
+)
+def test_a_file_s_status_counts_the_findings_kept_apart(severities, beside, strict, expected):
+    from xl_idf.findings import Finding, Severity
+    from xl_idf.report import status_of
+
+    findings = [Finding("X", Severity(s), "m") for s in severities]
+    status = status_of(findings, strict, also={Severity(s) for s in beside})
+    assert status.value == expected

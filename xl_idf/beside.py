@@ -73,12 +73,15 @@ def run_beside(work: Callable[[], T], worth: bool = True) -> Callable[[], T]:
 _ending: list[int] = []
 
 
-def reap() -> None:
-    """Wait for the processes beside whose answers were collected to have ended (by then they
-    have, as a rule): none is left a zombie."""
-    while _ending:
+def reap(wait: bool = True) -> None:
+    """Wait for the processes beside whose answers were collected to have ended: none is left
+    a zombie. Not `wait`ing: only those that have ended are reaped, the others left for later
+    (the next `run_beside` waits for them, long after their end)."""
+    for pid in list(_ending):
         with contextlib.suppress(ChildProcessError):
-            os.waitpid(_ending.pop(), 0)
+            if os.waitpid(pid, 0 if wait else os.WNOHANG) == (0, 0):
+                continue  # still ending
+        _ending.remove(pid)
 
 
 class Swap:

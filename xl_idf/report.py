@@ -18,7 +18,7 @@ from typing import Any
 from xl_idf import french, json_text
 from xl_idf.dossier import DossierResult
 from xl_idf.eligibility import Eligibility
-from xl_idf.findings import Finding, Severity
+from xl_idf.findings import Finding, Severity, pack, unpack
 from xl_idf.money import CENT
 from xl_idf.ooxml import split_reference
 from xl_idf.payments import NOTHING, Instalments
@@ -115,6 +115,12 @@ class FileReport:
         """How many findings of `severity`."""
         return sum(1 for f in self.findings if f.severity is severity)
 
+    def __reduce__(self) -> tuple[Any, tuple[object, ...]]:
+        # Sent from each file's worker with tens of thousands of findings: packed by field.
+        return _file_report, (
+            self.path, self.status, pack(self.findings), self.dossiers, self.dossiers_text
+        )  # fmt: skip
+
     @property
     def summaries(self) -> tuple[DossierSummary, ...]:
         """The dossiers, for a report other than JSON: refused where only their text was kept."""
@@ -161,10 +167,26 @@ class Report:
         return len({d.siret for f in self.files for d in f.summaries if d.counts})
 
 
-def status_of(findings: Iterable[Finding], strict: bool) -> FileStatus:
-    """Invalid with an error (or, under --strict, a warning); else valid."""
+def _file_report(
+    path: str,
+    status: FileStatus,
+    findings: bytes,
+    dossiers: tuple[DossierSummary, ...],
+    dossiers_text: tuple[bytes, ...] | None,
+) -> FileReport:
+    """A `FileReport` unpickled (`FileReport.__reduce__`)."""
+    return FileReport(path, status, unpack(findings), dossiers, dossiers_text)
+
+
+def status_of(
+    findings: Iterable[Finding], strict: bool, also: Iterable[Severity] = ()
+) -> FileStatus:
+    """Invalid with an error (or, under --strict, a warning) among `findings` or the severities
+    `also` of findings kept apart; else valid."""
     failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
-    return FileStatus.INVALID if any(f.severity in failing for f in findings) else FileStatus.VALID
+    if not failing.isdisjoint(also) or any(f.severity in failing for f in findings):
+        return FileStatus.INVALID
+    return FileStatus.VALID
 
 
 _SHEET_ORDER = {"Dossiers": 0, "Prestations": 1, "Versements": 2}

@@ -14,14 +14,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from xl_idf.across import Across, Company, Invoice, companies_of, invoices_of
 from xl_idf.beside import Swap, reap, run_beside
 from xl_idf.catalogue import finding
 from xl_idf.dossier import OnItsOwn
 from xl_idf.expenses import InvoiceKey
-from xl_idf.findings import Finding, Location
+from xl_idf.findings import Finding, Location, Severity, pack, unpack
 from xl_idf.isolation import run_isolated
 from xl_idf.ooxml import annotated_source
 from xl_idf.programme import Programme
@@ -50,20 +50,30 @@ class Checked:
     invoices: tuple[Invoice, ...] = ()
     companies: tuple[Company, ...] = ()
     # The dossiers judged in the process beside, as it sent them: their summaries pickled, or
-    # their JSON text where the report keeps only that (`json_only`). The file's process hands
-    # them on unread, and the parent adds them to the report's (`whole`).
+    # their JSON text where the report keeps only that (`json_only`); and their findings, in
+    # order, packed (`findings.pack`). The file's process hands them on unread, and the
+    # parent adds them to the report's (`whole`).
     later: bytes = b""
+    later_findings: bytes = b""
 
     def whole(self) -> Checked:
-        """The same, with the dossiers judged beside in its report, after the others."""
-        if not self.later:
+        """The same, with the dossiers judged beside in its report, after the others, and
+        their findings among the others, in order."""
+        if not (self.later or self.later_findings):
             return self
         report = self.report
+        if self.later_findings:
+            # Two runs each in order: merged in one pass. Where two findings tie, the file's
+            # process's come first, as when sorted together (F09, the one it finds after the
+            # dossiers, is found only where there is no dossier to judge beside).
+            beside = unpack(self.later_findings)
+            findings = tuple(sorted(report.findings + beside, key=sort_key))
+            report = replace(report, findings=findings)
         if report.dossiers_text is not None:
             report = replace(report, dossiers_text=(*report.dossiers_text, self.later))
-        else:
+        elif self.later:
             report = replace(report, dossiers=report.dossiers + pickle.loads(self.later))
-        return replace(self, report=report, later=b"")
+        return replace(self, report=report, later=b"", later_findings=b"")
 
 
 @dataclass(frozen=True)
@@ -176,7 +186,7 @@ def check_file(
     swap = Swap() if half < count else None
     try:
         second = run_beside(
-            partial(_judged_packed, staged, half, count, cross_file, swap, json_only),
+            partial(_judged_packed, staged, half, count, cross_file, swap, json_only, shown),
             worth=half < count,
         )
         mine = staged.assess(0, half)
@@ -186,27 +196,30 @@ def check_file(
             others = swap.here(mine.held, lambda: staged.assess(half, count).held)
         first = _judged(staged, mine, others, cross_file)
         text = (dossiers_json(first.dossiers),) if json_only else None
-        rest, later = second()
+        # The findings of this process, in order while the process beside puts its own in
+        # order; those join them in the parent (`Checked.whole`).
+        every = (
+            content.findings + structure() + staged.findings + first.findings
+            + _no_dossier(content)
+        )  # fmt: skip
+        findings = tuple(f.in_file(shown) for f in sorted(every, key=sort_key))
+        rest = second()
     finally:
         if swap is not None:
             swap.close()
-    every = (
-        content.findings + structure() + staged.findings + first.findings + rest.findings
-        + _no_dossier(content)
-    )  # fmt: skip
-    findings = tuple(f.in_file(shown) for f in sorted(every, key=sort_key))
     report = FileReport(
         path=shown,
-        status=status_of(findings, strict),
+        status=status_of(findings, strict, also=rest.severities),
         findings=findings,
         dossiers=() if json_only else first.dossiers,
         dossiers_text=text,
     )
-    reap()  # the processes beside, ended meanwhile
+    reap(wait=False)  # the processes beside that have ended (the others, at the next file's)
     if not cross_file:
-        return Checked(report, later=later)
+        return Checked(report, later=rest.later, later_findings=rest.later_findings)
     invoices = first.invoices + rest.invoices
-    return Checked(report, invoices, companies_of(content.dossiers), later)
+    companies = companies_of(content.dossiers)
+    return Checked(report, invoices, companies, rest.later, rest.later_findings)
 
 
 @dataclass(frozen=True)
@@ -218,6 +231,17 @@ class Judged:
     invoices: tuple[Invoice, ...]
 
 
+class Beside(NamedTuple):
+    """What the process beside sends back of its half of a file's dossiers: the invoices that
+    count, then for `Checked`, as they go on unread, the dossiers (`later`) and their findings
+    (`later_findings`), and the severities found among those."""
+
+    invoices: tuple[Invoice, ...]
+    later: bytes
+    later_findings: bytes
+    severities: frozenset[Severity]
+
+
 def _judged_packed(
     staged: StagedQuarter,
     start: int,
@@ -225,10 +249,12 @@ def _judged_packed(
     cross_file: bool,
     swap: Swap | None,
     json_only: bool,
-) -> tuple[Judged, bytes]:
-    """`_judged` of the dossiers `start` to `stop`, in the process beside, their summaries
-    pickled apart or written as JSON (`json_only`) for `Checked.later`: done there, it is off
-    the file's process's path, which hands them on as they are."""
+    shown: str,
+) -> Beside:
+    """`_judged` of the dossiers `start` to `stop`, in the process beside: their summaries
+    pickled apart or written as JSON (`json_only`), their findings placed in the file `shown`,
+    in order and packed. Done there, it is off the file's process's path, which hands them on
+    as they are."""
     assessed = staged.assess(start, stop)
     others = swap.beside(assessed.held) if swap is not None else {}
     judged = _judged(staged, assessed, others, cross_file)
@@ -239,7 +265,9 @@ def _judged_packed(
             if json_only
             else pickle.dumps(judged.dossiers, protocol=pickle.HIGHEST_PROTOCOL)
         )
-    return replace(judged, dossiers=()), packed
+    findings = [f.in_file(shown) for f in sorted(judged.findings, key=sort_key)]
+    severities = frozenset(f.severity for f in findings)
+    return Beside(judged.invoices, packed, pack(findings) if findings else b"", severities)
 
 
 def _judged(
