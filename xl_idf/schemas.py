@@ -88,13 +88,17 @@ _geopandas_known_absent()
 
 
 def frame(records: Sequence[Record], kind: type[Record]) -> pd.DataFrame:
-    """The records as a frame: columns named by their headers, indexed by Excel row.
+    """The records as a frame of the columns their schema checks, named by their headers,
+    indexed by Excel row.
 
     A value below zero where only zero or more makes sense is the core's to report (F04): the
     frame holds it blank, as `Record.screened` sets it aside, column by column here.
     """
     data: dict[str, list[Any]] = {}
+    checked = SCHEMAS[kind].columns
     for name, label in kind.headers().items():
+        if label not in checked:
+            continue
         column = list(map(attrgetter(name), records))
         if name in kind.NOT_NEGATIVE:
             column = [None if (value or 0) < 0 else value for value in column]
