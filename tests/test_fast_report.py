@@ -109,7 +109,7 @@ def test_a_report_for_json_only_is_the_same_text(monkeypatch, tmp_path: Path, jo
     """`validate(json_only=True)` writes each file's dossiers where they are judged, in halves
     from BESIDE_RECORDS on: the JSON text is the one of the report with its summaries, which
     it does not keep (a table or a CSV of dossiers cannot be written from it)."""
-    from xl_idf import report as reports
+    from xl_idf import report_text
     from xl_idf import validate as validating
 
     broken = tmp_path / "illisible.xlsx"
@@ -129,7 +129,7 @@ def test_a_report_for_json_only_is_the_same_text(monkeypatch, tmp_path: Path, jo
             assert only.files[0].dossiers == ()
             assert only.files[0].dossiers_text is not None
             assert len(only.files[0].dossiers_text) == (1 if beside else 2)
-            for other in (reports.to_table, reports.dossiers_csv):
+            for other in (report_text.to_table, report_text.dossiers_csv):
                 with pytest.raises(ValueError, match="JSON"):
                     other(only)
 

@@ -274,6 +274,7 @@ def _checked(
 ) -> None:
     """Check the files, write the report and the annotated copies, exit with the verdict."""
     from xl_idf import report as reports
+    from xl_idf import report_text
     from xl_idf.validate import validate as run
 
     # The files' results arrive and are written as hundreds of thousands of objects, none of
@@ -288,12 +289,13 @@ def _checked(
             report = register(report, files)
         text: str | bytes
         if chosen is Format.CSV:
-            text = (reports.dossiers_csv if content is Content.DOSSIERS else reports.to_csv)(report)
+            by = report_text.dossiers_csv if content is Content.DOSSIERS else report_text.to_csv
+            text = by(report)
             text = BOM + text
         elif chosen is Format.JSON:
             text = reports.to_json_utf8(report)  # tens of megabytes: written as they are encoded
         else:
-            text = reports.to_table(report)
+            text = report_text.to_table(report)
     s = report.summary
     emit(text, output, f"Rapport écrit : {output} ({french.count(s['files'], 'fichier')}, "
                        f"{french.count(s['errors'], 'erreur')}, "

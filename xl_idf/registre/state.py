@@ -18,7 +18,8 @@ from xl_idf import french
 from xl_idf.money import ZERO
 from xl_idf.registre.checks import Past
 from xl_idf.registre.snapshot import DossierRow
-from xl_idf.report import as_text, money
+from xl_idf.report import money
+from xl_idf.report_text import as_text
 
 TOTAL = "Total"
 
