@@ -163,15 +163,9 @@ class Record:
         `names` limits the screen to the fields a rule reads.
         """
         wanted = _screen(self.NOT_NEGATIVE, None if names is None else tuple(names))
-        # Most records have none: looked for by a plain loop, against a Decimal zero (an int
-        # is converted at each comparison), before any list is made.
-        for name in wanted:
-            value = getattr(self, name)
-            if value is not None and value < _ZERO:
-                break
-        else:
-            return self, ()
         negative = [name for name in wanted if (getattr(self, name) or 0) < 0]
+        if not negative:
+            return self, ()
         found = tuple(self.negative(name) for name in negative)
         blanks: dict[str, Any] = dict.fromkeys(negative)
         return replace(self, unreadable=self.unreadable | frozenset(negative), **blanks), found
