@@ -9,7 +9,6 @@ as they are read.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -18,7 +17,7 @@ from xl_idf.catalogue import finding
 from xl_idf.expenses import invoice_of
 from xl_idf.findings import Finding, Location
 from xl_idf.records import Dossier, ExpenseLine
-from xl_idf.report import FileReport, FileStatus, sort_key, status_of
+from xl_idf.report import FileReport
 
 if TYPE_CHECKING:
     from xl_idf.validate import Checked
@@ -116,14 +115,7 @@ class Across:
                     here=_where(path, company),
                 ).in_file(path)
             )  # fmt: skip
-        report = item.report
-        if not added:
-            return report
-        findings = tuple(sorted(report.findings + tuple(added), key=sort_key))
-        status = report.status
-        if status is not FileStatus.UNREADABLE:
-            status = status_of(findings, self.strict)
-        return replace(report, status=status, findings=findings)
+        return item.report.adding(added, self.strict)
 
 
 def _where(path: str, item: Invoice | Company) -> str:

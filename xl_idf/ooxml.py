@@ -151,7 +151,8 @@ _CELL_START = re.compile(rb"<(?:\w+:)?c\s")  # <c r=..., or with a namespace pre
 # A cell with content (not a self-closing `<c .../>`), its reference, and its content: cells do
 # not nest, so the lazy match stops at the cell's own end and the scan stays linear.
 _CELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]+[0-9]+)"[^>]*?(?<!/)>(.*?)</c>', re.S)
-_FORMULA = re.compile(rb"<f[ >]")  # a formula element, not <formula1> of a data validation
+# A formula element, not <formula1> of a data validation (`safety` looks for it too).
+FORMULA = re.compile(rb"<f[ >]")
 _VALUE = re.compile(rb"<v>[^<]")  # a computed value, not openpyxl's empty <v />
 
 
@@ -176,12 +177,12 @@ def formulas_without_value(
                 if info.file_size > FORMULA_SCAN_LIMIT:
                     continue
                 data = archive.read(part)
-                if not _FORMULA.search(data):
+                if not FORMULA.search(data):
                     continue
                 pending[name] = frozenset(
                     ref.decode()
                     for ref, body in _CELL.findall(data)
-                    if _FORMULA.search(body) and not _VALUE.search(body)
+                    if FORMULA.search(body) and not _VALUE.search(body)
                 )
             return pending
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -112,6 +112,18 @@ class FileReport:
     def count(self, severity: Severity) -> int:
         """How many findings of `severity`."""
         return sum(1 for f in self.findings if f.severity is severity)
+
+    def adding(self, found: Iterable[Finding], strict: bool) -> FileReport:
+        """The same report with `found` among its findings, in order, and its status found
+        again (an unreadable file stays so): the checks across files and across quarters."""
+        found = tuple(found)
+        if not found:
+            return self
+        findings = tuple(sorted(self.findings + found, key=sort_key))
+        status = self.status
+        if status is not FileStatus.UNREADABLE:
+            status = status_of(findings, strict)
+        return replace(self, findings=findings, status=status)
 
     def __reduce__(self) -> tuple[Any, tuple[object, ...]]:
         # Sent from each file's worker with tens of thousands of findings: packed by field.

@@ -26,16 +26,24 @@ def as_text(value: str | None) -> str:
 
 
 def to_csv(report: Report) -> str:
-    """One row per finding, `;`-separated as French spreadsheets expect."""
+    """One row per finding."""
+    return _csv(
+        CSV_HEADER,
+        (
+            [as_text(file.path), as_text(f.sheet), f.cell or "", as_text(f.dossier), f.code,
+             f.severity.french, as_text(f.message)]
+            for file in report.files
+            for f in file.findings
+        ),
+    )  # fmt: skip
+
+
+def _csv(header: Iterable[str], rows: Iterable[Iterable[object]]) -> str:
+    """A header and its rows, `;`-separated as French spreadsheets expect."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for file in report.files:
-        for f in file.findings:
-            writer.writerow(
-                [as_text(file.path), as_text(f.sheet), f.cell or "", as_text(f.dossier), f.code,
-                 f.severity.french, as_text(f.message)]
-            )  # fmt: skip
+    writer.writerow(header)
+    writer.writerows(rows)
     return out.getvalue()
 
 
@@ -55,20 +63,18 @@ def _csv_amount(amount: Decimal) -> str:
 
 def dossiers_csv(report: Report) -> str:
     """One row per dossier: status, eligibility, subsidy, due, paid and remaining, motive."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(DOSSIERS_CSV_HEADER)
-    for file in report.files:
-        for d in file.summaries:
-            schedules = (d.due, d.paid, d.remaining)
-            writer.writerow(
-                [as_text(file.path), file.status.french, as_text(d.dossier), d.row or "",
-                 d.eligibility.french, d.category or "",
-                 *map(_csv_amount, (d.subsidy_phase1, d.subsidy_phase2, d.subsidy_total)),
-                 *(_csv_amount(a) for s in schedules for _, a in s.items()),
-                 "oui" if d.counts else "non", as_text(d.motive)]
-            )  # fmt: skip
-    return out.getvalue()
+    return _csv(
+        DOSSIERS_CSV_HEADER,
+        (
+            [as_text(file.path), file.status.french, as_text(d.dossier), d.row or "",
+             d.eligibility.french, d.category or "",
+             *map(_csv_amount, (d.subsidy_phase1, d.subsidy_phase2, d.subsidy_total)),
+             *(_csv_amount(a) for s in (d.due, d.paid, d.remaining) for _, a in s.items()),
+             "oui" if d.counts else "non", as_text(d.motive)]
+            for file in report.files
+            for d in file.summaries
+        ),
+    )  # fmt: skip
 
 
 def to_table(report: Report) -> str:

@@ -8,7 +8,7 @@ a source's file for the quarter replaces the earlier one, which stays in the his
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,7 +20,7 @@ from xl_idf.registre.checks import Past, across_quarters
 from xl_idf.registre.schema import dossiers, files, lines, payments
 from xl_idf.registre.snapshot import DossierRow, LineRow, PaymentRow, Snapshot
 from xl_idf.registre.store import recording
-from xl_idf.report import FileReport, sort_key, status_of
+from xl_idf.report import FileReport
 
 _SCHEDULES = ("planned", "due", "paid", "remaining")
 _PARTS = (("phase1", "phase1"), ("advance", "advance_phase2"), ("balance", "balance_phase2"))
@@ -53,8 +53,7 @@ def record_run(
             added = [
                 f.in_file(report.path) for f in across_quarters(snapshot, quarter, pasts, programme)
             ]
-            found = tuple(sorted(report.findings + tuple(added), key=sort_key))
-            reports.append(replace(report, findings=found, status=status_of(found, strict)))
+            reports.append(report.adding(added, strict))
         done = [
             _record(connection, quarter, snapshot, report.status.value)
             for (snapshot, _), report in zip(checked, reports, strict=True)
