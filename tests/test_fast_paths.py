@@ -32,7 +32,7 @@ from xl_idf.errors import ValueRejected
 from xl_idf.ooxml import table_starts
 from xl_idf.records import Dossier, ExpenseLine, Payment
 from xl_idf.sheet_rows import RowCells, attempt, read_column
-from xl_idf.workbook import field_readers
+from xl_idf.workbook import field_readers, read_workbook
 
 D = Decimal
 ROOT = Path(__file__).parents[1]
@@ -197,6 +197,26 @@ def test_bench_runs_on_a_tiny_quarter(tmp_path: Path) -> None:
                   "--jobs 2", "xl-idf --help", "IDF_SUBVENTION, 20 rows",
                   "validate / calamine read, 20 lines", "--jobs 2 speed-up"):  # fmt: skip
         assert label in table, table
+    # The small files are as many providers' quarters: nothing shared between them, so that
+    # the run measures the files' checks, not thousands of findings across files (C01, C02).
+    small = sorted((tmp_path / "v2-small").glob("*.xlsx"))
+    assert len(small) == 2
+    from xl_idf.programme import load_programme
+    from xl_idf.validate import validate
+
+    report = validate(small, load_programme(), jobs=1)
+    params = load_programme().at(load_programme().reference_day)
+    seen = [
+        {d.numero for d in content.dossiers}
+        | {d.siret for d in content.dossiers}
+        | {line.numero_facture for line in content.lines}
+        for content in (read_workbook(path, params) for path in small)
+    ]
+    assert all(seen)
+    assert not seen[0] & seen[1]
+    assert len(report.files) == 2
+    codes = {f.code for file in report.files for f in file.findings}
+    assert not codes & {"C01", "C02"}, codes
 
 
 # --- The Excel functions: a column answers each row as that row called alone ------------------
