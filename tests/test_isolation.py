@@ -117,13 +117,15 @@ def test_a_memory_error_is_said_for_its_file_only() -> None:
     assert isinstance(results[2][1], int)
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
 def test_a_file_past_the_time_limit_is_stopped_and_the_others_checked(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, jobs: int
 ) -> None:
     monkeypatch.setattr(isolation, "TIMEOUT_SECONDS", 1)
     monkeypatch.setattr(isolation, "POLL_SECONDS", 0.05)
     started = time.monotonic()
-    results = run_isolated(_paths("a", "sleep", "b", "c"), _work, _failed, jobs=2)
+    # (the file after it, given ahead to its worker, is checked by another)
+    results = run_isolated(_paths("a", "sleep", "b", "c"), _work, _failed, jobs=jobs)
     assert time.monotonic() - started < 20
     assert results[1] == (
         "sleep",
@@ -178,11 +180,71 @@ def test_a_worker_gone_while_idle_hands_its_next_file_to_another(
         real(worker, index, paths)
 
     monkeypatch.setattr(isolation._Worker, "give", give)
+    monkeypatch.setattr(isolation, "PREFETCH_BYTES", 0)  # no file given ahead: idle between two
     results = run_isolated(_paths("a", "b", "c"), _work, _failed, jobs=1)
     assert [name for name, _ in results] == ["a", "b", "c"]
     assert all(isinstance(pid, int) for _, pid in results)
     assert results[0][1] == killed[0]
     assert results[1][1] != killed[0]
+
+
+def _gives(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int | None]]:
+    """Each file given, with the file its worker was at work on then (None: idle)."""
+    gives: list[tuple[int, int | None]] = []
+    real = isolation._Worker.give
+
+    def give(worker: isolation._Worker, index: int, paths: list[Path]) -> None:
+        busy = worker.index
+        real(worker, index, paths)
+        gives.append((index, busy))
+
+    monkeypatch.setattr(isolation._Worker, "give", give)
+    return gives
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_worker_at_work_on_a_small_file_is_given_the_next_one_already(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, jobs: int
+) -> None:
+    """The next file waits in the worker's pipe while it checks a small one: no wait for this
+    process between two files. Behind a big file, none waits: it goes to whichever worker is
+    free first."""
+    gives = _gives(monkeypatch)
+    names = [f"f{i}.xlsx" for i in range(6)]
+    results = run_isolated(_paths(*names), _work, _failed, jobs=jobs)
+    assert [name for name, _ in results] == names
+    assert len(gives) == 6
+    ahead = [index for index, busy in gives if busy is not None]
+    assert ahead  # given while their worker was at work on the one before
+    assert all(busy < index for index, busy in gives if busy is not None)
+
+    gives.clear()
+    monkeypatch.setattr(isolation, "PREFETCH_BYTES", 100)
+    big = []
+    for name in names:
+        (tmp_path / name).write_bytes(b"x" * 100)
+        big.append(tmp_path / name)
+    results = run_isolated(big, _work, _failed, jobs=jobs)
+    assert [name for name, _ in results] == names
+    assert [busy for _, busy in gives] == [None] * 6
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_files_waiting_for_a_worker_that_dies_go_to_another(
+    monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    """A file was given ahead to a worker that dies, raises or is retired on the one before:
+    it is checked by another worker, as if given after."""
+    gives = _gives(monkeypatch)
+    names = ["a", "kill", "b", "raise", "c", "memory", "d", "e"]
+    results = run_isolated(_paths(*names), _work, _failed, jobs=jobs)
+    assert [r[0] for r in results] == names
+    pids = dict(results)
+    assert all(isinstance(pids[name], int) for name in ("a", "b", "c", "d", "e"))
+    if jobs == 1:  # one worker at a time: each file after a bad one was given ahead of it
+        for before, bad, after in (("a", "kill", "b"), ("b", "raise", "c"), ("c", "memory", "d")):
+            assert (names.index(after), names.index(bad)) in gives
+            assert pids[after] != pids[before]
 
 
 def test_results_are_given_on_in_the_files_order_as_soon_as_they_are_there() -> None:
