@@ -288,3 +288,35 @@ def test_workers_end_as_soon_as_no_file_is_left_to_give(jobs: int) -> None:
     results = run_isolated(_paths("a", "b", "pause-c"), _work, _failed, jobs=jobs, arrived=arrived)
     assert [name for name, _ in results] == ["a", "b", "pause-c"]
     assert alive == [[]]
+
+
+class _Held:
+    """An object that leaves a mark in `folder` when it is freed."""
+
+    def __init__(self, folder: Path, name: str) -> None:
+        self.mark = folder / f"freed-{name}"
+
+    def __del__(self) -> None:
+        self.mark.write_text("")
+
+
+def _holding(path: Path) -> tuple[str, bool]:
+    """Hold an object till the answer is sent; say whether the file before's was freed."""
+    folder, name = path.parent, path.name
+    isolation.release_after_answer(_Held(folder, name))
+    before = f"f{int(name[1:]) - 1}"
+    return name, (folder / f"freed-{before}").exists()
+
+
+def test_what_a_file_held_is_freed_after_its_answer_or_never_after_the_last(
+    tmp_path: Path,
+) -> None:
+    """A worker frees what a file held (`release_after_answer`) once its answer is sent, before
+    the next file's work: not at all after its last file, which it ends on."""
+    paths = [tmp_path / f"f{i}" for i in range(1, 5)]
+    results = run_isolated(paths, _holding, _failed, jobs=1)
+    assert results == [("f1", False), ("f2", True), ("f3", True), ("f4", True)]
+    assert not (tmp_path / "freed-f4").exists()  # the worker ended without freeing it
+    # Outside a worker, nothing is kept: freed as soon as let go.
+    isolation.release_after_answer(_Held(tmp_path, "here"))
+    assert (tmp_path / "freed-here").exists()

@@ -311,6 +311,21 @@ def _died(child: multiprocessing.process.BaseProcess, stderr: str) -> str:
     )
 
 
+def release_after_answer(*held: object) -> None:
+    """In a worker: `held` (a big file's records, hundreds of thousands of objects) is freed
+    only once the file's answer is sent, while this process's parent reads it, or not at all
+    if no file comes next (the worker ends without freeing anything). Elsewhere: nothing, they
+    are freed as usual when let go."""
+    if _Release.held is not None:
+        _Release.held.append(held)
+
+
+class _Release:
+    """What the file at work holds, to be freed after its answer: kept in a worker only."""
+
+    held: list[tuple[object, ...]] | None = None
+
+
 def _serve(
     tasks: Connection,
     answers: Connection,
@@ -338,6 +353,8 @@ def _serve(
     import gc
 
     gc.disable()
+    held: list[tuple[object, ...]] = []
+    _Release.held = held
     while True:
         try:
             path = tasks.recv()
@@ -345,6 +362,7 @@ def _serve(
             break
         if path is None:  # no more work
             break
+        held.clear()  # the file before's (its answer sent, its records freed only now)
         try:
             result, retiring = work(path), _worn_out()
         except MemoryError:
