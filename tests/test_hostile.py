@@ -29,7 +29,7 @@ import pytest
 from msoffcrypto.format.ooxml import OOXMLFile
 from typer.testing import CliRunner
 
-from xl_idf import french
+from xl_idf import french, isolation
 from xl_idf import validate as validation
 from xl_idf.cli import app
 from xl_idf.programme import Programme
@@ -534,6 +534,27 @@ def test_a_sheet_the_reader_cannot_parse_is_unreadable(case: Hostile, good: byte
     assert run.extra_bytes < EXTRA_BYTES
     assert digest(path) == before
     assert "erreur interne" not in message
+
+
+@pytest.mark.parametrize("case", HOSTILE + DAMAGED, ids=[c.name for c in HOSTILE + DAMAGED])
+def test_a_hostile_file_vetted_by_the_parent_gets_the_same_reason(
+    case: Hostile, good: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A big file is screened by the parent while its worker already reads it (`isolation`'s
+    `vet`): every file vetted so here, each hostile or damaged one gets the reason it gets when
+    its worker screens it first, in the same time and memory, and stays as it was."""
+    monkeypatch.setattr(isolation, "BIG_BYTES", 0)  # every file is big: vetted by the parent
+    path = tmp_path / "entree" / case.name
+    path.parent.mkdir()
+    case.build(good, path)
+    before = digest(path)
+    run = run_cli(["validate", "--format", "json", str(path)], tmp_path)
+    assert_quiet(run)
+    assert run.code == 2, run.stdout + run.stderr
+    assert case.reason in unreadable_issue(json.loads(run.stdout), path)
+    assert run.seconds < SECONDS
+    assert run.extra_bytes < EXTRA_BYTES
+    assert digest(path) == before
 
 
 # --- One bad file costs only itself -----------------------------------------------------------

@@ -13,6 +13,7 @@ import signal
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -180,7 +181,7 @@ def test_a_worker_gone_while_idle_hands_its_next_file_to_another(
         real(worker, index, paths)
 
     monkeypatch.setattr(isolation._Worker, "give", give)
-    monkeypatch.setattr(isolation, "PREFETCH_BYTES", 0)  # no file given ahead: idle between two
+    monkeypatch.setattr(isolation, "BIG_BYTES", 0)  # no file given ahead: idle between two
     results = run_isolated(_paths("a", "b", "c"), _work, _failed, jobs=1)
     assert [name for name, _ in results] == ["a", "b", "c"]
     assert all(isinstance(pid, int) for _, pid in results)
@@ -219,7 +220,7 @@ def test_a_worker_at_work_on_a_small_file_is_given_the_next_one_already(
     assert all(busy < index for index, busy in gives if busy is not None)
 
     gives.clear()
-    monkeypatch.setattr(isolation, "PREFETCH_BYTES", 100)
+    monkeypatch.setattr(isolation, "BIG_BYTES", 100)
     big = []
     for name in names:
         (tmp_path / name).write_bytes(b"x" * 100)
@@ -320,3 +321,53 @@ def test_what_a_file_held_is_freed_after_its_answer_or_never_after_the_last(
     # Outside a worker, nothing is kept: freed as soon as let go.
     isolation.release_after_answer(_Held(tmp_path, "here"))
     assert (tmp_path / "freed-here").exists()
+
+
+# --- Big files vetted in the parent while their worker reads them ---------------------------
+
+
+def _vetting(path: Path) -> tuple[str, Any]:
+    """The file's name and what its parent's vetting told the worker (None: not vetted)."""
+    verdict = isolation.parent_vets()
+    if path.name.startswith("crash"):  # the reader crashes before it asks for the verdict
+        os.kill(os.getpid(), signal.SIGKILL)
+    if path.name.startswith("quick"):  # the reader gives up before it asks for the verdict
+        return path.name, "abandonné"
+    return path.name, None if verdict is None else verdict()
+
+
+def _vet(path: Path) -> tuple[str | None, Any]:
+    if path.name.startswith(("refused", "crash-refused", "quick-refused")):
+        return "refusé par le contrôle préalable", None
+    return None, f"vu {path.name}"
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_big_file_is_vetted_here_and_its_worker_told_or_stopped(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, jobs: int
+) -> None:
+    """A big file given to an idle worker is vetted in this process: the worker gets the
+    verdict when it asks (`parent_vets`); a refused one gets its reason, whatever its worker
+    did with it (crashed on it, or answered without asking), and the files after it are
+    checked as usual. A small file
+    is its worker's to vet."""
+    monkeypatch.setattr(isolation, "BIG_BYTES", 100)
+    names = ["grand-a", "petit-b", "refused-c", "grand-d", "crash-refused-e", "crash-f",
+             "quick-refused-g", "quick-h", "grand-i"]  # fmt: skip
+    paths = []
+    for name in names:
+        paths.append(tmp_path / name)
+        paths[-1].write_bytes(b"x" * (10 if name.startswith("petit") else 200))
+    results = run_isolated(paths, _vetting, _failed, jobs=jobs, vet=_vet)
+    assert [name for name, _ in results] == names
+    told = dict(results)
+    assert told["grand-a"] == "vu grand-a"
+    assert told["grand-d"] == "vu grand-d"
+    assert told["grand-i"] == "vu grand-i"
+    assert told["petit-b"] is None  # not vetted here
+    assert told["refused-c"] == "refusé par le contrôle préalable"
+    assert told["crash-refused-e"] == "refusé par le contrôle préalable"
+    assert told["crash-f"].startswith("le lecteur de classeurs s'est arrêté net")
+    # No answer before the verdict: one given up on early is refused all the same.
+    assert told["quick-refused-g"] == "refusé par le contrôle préalable"
+    assert told["quick-h"] == "abandonné"

@@ -9,9 +9,14 @@ replaced by a fresh one for the files left.
 A worker checks file after file: a process for each file cost its start and its end, and a
 copy of each page it wrote of its parent's memory, more than a small file's check itself
 (64 against 35 ms a file on this project's machine). A worker at work on a small file is given
-its next one already (`PREFETCH_BYTES`), which waits in its pipe: it goes on to it at once,
+its next one already (`BIG_BYTES`), which waits in its pipe: it goes on to it at once,
 instead of waiting for this process to read its answer and give it another (a tenth of the time
 of small files with two workers, which take the cores this process would need).
+
+A big file can be vetted here (`vet`: the safety screen) while its worker already reads it, on
+the other core: the worker waits for the verdict only when it needs what the vetting found
+(`parent_vets`), and a file the vetting refuses is failed with its reason, its worker stopped,
+whatever the worker was doing with it (a reader's crash on it included).
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import IO, Any, TypeVar, cast
+from typing import IO, Any, NamedTuple, TypeVar, cast
 
 from xl_idf import french
 
@@ -44,10 +49,13 @@ MEMORY_BYTES = 3 * 2**30
 RETIRE_BYTES = 2**30
 STDERR_KEPT = 4096  # of a dead child's stderr, kept from each end: not a whole Rust backtrace
 POLL_SECONDS = 0.2  # how often running children are checked against the time limit
-# A worker at work on a file smaller than this is given the next file already. A bigger one
-# takes long enough for the wait between two files not to count, and the next file goes to
-# whichever worker is free first.
-PREFETCH_BYTES = 256 * 2**10
+# A big file, at least this big, takes long enough for the wait between two files not to count:
+# it is never given ahead (a worker at work on a small file is given the next one already if
+# small too), it goes to whichever worker is free first, and it is vetted here while that
+# worker reads it (`vet`), its screen (a seventh of a second for 100,000 lines) off the
+# worker's path. A small one is screened by its worker, as this process's time is the
+# workers' then.
+BIG_BYTES = 256 * 2**10
 
 
 def run_isolated(
@@ -57,13 +65,15 @@ def run_isolated(
     jobs: int,
     progress: Callable[[int, int], None] | None = None,
     arrived: Callable[[T], None] | None = None,
+    vet: Callable[[Path], tuple[str | None, Any]] | None = None,
 ) -> list[T]:
     """`work(path)` on each file in a worker process, `jobs` at a time, in the order of `paths`.
 
     A worker that dies, runs out of memory or of time on a file gives `failed(path, why)` for
     it instead, `why` in French, and is replaced. `arrived` is called in this process with each
     result in the order of `paths`, as soon as it and those before it are there, while the
-    workers go on.
+    workers go on. `vet(path)`, for a big file (`BIG_BYTES`), in this process once its worker
+    has it: (why not, in French, or None; what to tell the worker, `parent_vets`).
     """
     # fork: the worker starts with the programme and modules already loaded (Linux only).
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
@@ -73,7 +83,8 @@ def run_isolated(
     ended = False
     in_order = _InOrder(results, arrived, progress)
     try:
-        _supervise(context, paths, waiting, workers, results, work, failed, jobs, in_order)
+        tools = _Tools(context, work, failed, vet)
+        _supervise(tools, paths, waiting, workers, results, jobs, in_order)
         ended = True
     finally:
         # Done: each worker told there is nothing more, and waited for. Interrupted (Ctrl+C) or
@@ -83,20 +94,30 @@ def run_isolated(
     return [r for r in results if r is not None]
 
 
+class _Tools(NamedTuple):
+    """How workers are started, what they do, and what this process does about a file."""
+
+    context: Any
+    work: Callable[[Path], Any]
+    failed: Callable[[Path, str], Any]
+    vet: Callable[[Path], tuple[str | None, Any]] | None
+
+
 def _supervise(
-    context: Any,
+    tools: _Tools,
     paths: Sequence[Path],
     waiting: deque[int],
     workers: list[_Worker],
     results: list[Any],
-    work: Callable[[Path], Any],
-    failed: Callable[[Path, str], Any],
     jobs: int,
     in_order: _InOrder,
 ) -> None:
     """Give the files to the workers, `jobs` at most, and collect what each sends back."""
+    failed = tools.failed
     while True:
-        _hand_out(context, paths, waiting, workers, work, failed, jobs)
+        for index, why in _hand_out(tools, paths, waiting, workers, jobs):
+            results[index] = failed(paths[index], why)
+            in_order.there(index)
         if not waiting:
             # No file left to give: each worker ends as soon as it has answered (an idle one at
             # once), its end (milliseconds of the kernel's for a big one) while its answer is read.
@@ -135,35 +156,78 @@ def _supervise(
 
 
 def _hand_out(
-    context: Any,
+    tools: _Tools,
     paths: Sequence[Path],
     waiting: deque[int],
     workers: list[_Worker],
-    work: Callable[[Path], Any],
-    failed: Callable[[Path, str], Any],
     jobs: int,
-) -> None:
-    """Give the waiting files to the workers that want one, starting workers up to `jobs`."""
+) -> list[tuple[int, str]]:
+    """Give the waiting files to the workers that want one, starting workers up to `jobs`;
+    the files refused by their vetting, each with why."""
+    refused: list[tuple[int, str]] = []
     while True:
-        while waiting and sum(not w.told for w in workers) < jobs:
-            workers.append(_Worker(context, work, failed))
-            workers[-1].give(waiting.popleft(), paths)
         gone = False
+        while waiting and sum(not w.told for w in workers) < jobs:
+            workers.append(_Worker(tools.context, tools.work, tools.failed))
+            gone |= _give(tools, workers[-1], waiting, paths, workers, refused)
         for worker in list(workers):
-            while waiting and worker.wants(paths):
-                try:
-                    worker.give(waiting[0], paths)
-                except OSError:
-                    if worker.index is None:  # it ended while idle (killed from outside):
-                        workers.remove(worker)  # another takes the file
-                        worker.end(kill=True)
-                        gone = True
-                    else:  # it ended at work: its answers' end says so (`_supervise`)
-                        worker.told = True
+            while waiting and worker.wants(_size(paths[waiting[0]])):
+                if _give(tools, worker, waiting, paths, workers, refused):
+                    gone = True
                     break
-                waiting.popleft()
+                if worker not in workers or worker.told:
+                    break
         if not gone:
-            return
+            return refused
+
+
+def _give(
+    tools: _Tools,
+    worker: _Worker,
+    waiting: deque[int],
+    paths: Sequence[Path],
+    workers: list[_Worker],
+    refused: list[tuple[int, str]],
+) -> bool:
+    """Give `worker` the first waiting file, vetted here if it is big and the worker idle.
+    Whether the worker is gone (killed from outside while idle, or stopped on a file refused)."""
+    index = waiting[0]
+    vetted = tools.vet is not None and worker.index is None and _size(paths[index]) >= BIG_BYTES
+    try:
+        if vetted:
+            worker.give(index, paths, vetted=True)
+        else:
+            worker.give(index, paths)
+    except OSError:
+        if worker.index is None:  # it ended while idle (killed from outside):
+            workers.remove(worker)  # another takes the file
+            worker.end(kill=True)
+            return True
+        worker.told = True  # it ended at work: its answers' end says so (`_supervise`)
+        return False
+    waiting.popleft()
+    if not vetted:
+        return False
+    why, verdict = cast(Callable[[Path], tuple[str | None, Any]], tools.vet)(paths[index])
+    if why is None:
+        with contextlib.suppress(OSError):  # it ended meanwhile: its answers' end says so
+            worker.tasks.send(verdict)
+        return False
+    # Refused: whatever the worker did with the file (read it, crashed on it) is not its result.
+    worker.done()
+    waiting.extendleft(reversed(worker.queue))
+    workers.remove(worker)
+    worker.end(kill=True)
+    refused.append((index, why))
+    return True
+
+
+def _size(path: Path) -> int:
+    """A file's size; 0 if it cannot be known (it is then read as missing, at once)."""
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
 
 
 class _InOrder:
@@ -215,29 +279,29 @@ class _Worker:
         self.since = 0.0
         self.written = 0  # the size of its stderr when it began its current file
         self.told = False  # that no work comes after the files it was given
-        self.small = False  # whether the last file it was given is small (`PREFETCH_BYTES`)
+        self.small = False  # whether the last file it was given is small (`BIG_BYTES`)
 
     @property
     def index(self) -> int | None:
         """The file it is at work on (None: idle)."""
         return self.queue[0] if self.queue else None
 
-    def wants(self, paths: Sequence[Path]) -> bool:
-        """Whether to give it a file now: it is idle, or at work on a small file with none
-        waiting, and it was not told that no work comes."""
-        return not self.told and (not self.queue or (len(self.queue) == 1 and self.small))
+    def wants(self, size: int) -> bool:
+        """Whether to give it a file of `size` bytes now: it is idle, or at work on a small
+        file with none waiting and this one is small too (a big one goes to whichever worker is
+        free first, and is vetted then); and it was not told that no work comes."""
+        if self.told:
+            return False
+        return not self.queue or (len(self.queue) == 1 and self.small and size < BIG_BYTES)
 
-    def give(self, index: int, paths: Sequence[Path]) -> None:
-        """Start the work on file `index`, or give it to be started after the current one."""
-        self.tasks.send(paths[index])
+    def give(self, index: int, paths: Sequence[Path], vetted: bool = False) -> None:
+        """Start the work on file `index`, or give it to be started after the current one;
+        `vetted`: this process vets it and sends the worker the verdict next."""
+        self.tasks.send((paths[index], vetted))
         if not self.queue:
             self._began()
         self.queue.append(index)
-        try:
-            size = os.stat(paths[index]).st_size
-        except OSError:  # to be read as missing, at once
-            size = 0
-        self.small = size < PREFETCH_BYTES
+        self.small = _size(paths[index]) < BIG_BYTES
 
     def done(self) -> None:
         """Its current file is answered (or failed): it is at work on the next one, if any."""
@@ -311,6 +375,29 @@ def _died(child: multiprocessing.process.BaseProcess, stderr: str) -> str:
     )
 
 
+def parent_vets() -> Callable[[], Any] | None:
+    """In a worker, for a file its parent vets: a function that waits for the verdict (what
+    `vet` said to tell the worker) and gives it. Otherwise None: the file is the worker's to
+    vet."""
+    return _Task.verdict if _Task.vetted else None
+
+
+class _Task:
+    """The file a worker is at work on: whether its parent vets it, and the verdict."""
+
+    tasks: Connection | None = None
+    vetted = False
+    pending = False  # the verdict not yet read from the pipe
+    told: Any = None
+
+    @classmethod
+    def verdict(cls) -> Any:
+        if cls.pending:
+            cls.told = cast(Connection, cls.tasks).recv()
+            cls.pending = False
+        return cls.told
+
+
 def release_after_answer(*held: object) -> None:
     """In a worker: `held` (a big file's records, hundreds of thousands of objects) is freed
     only once the file's answer is sent, while this process's parent reads it, or not at all
@@ -355,13 +442,16 @@ def _serve(
     gc.disable()
     held: list[tuple[object, ...]] = []
     _Release.held = held
+    _Task.tasks = tasks
     while True:
         try:
-            path = tasks.recv()
+            task = tasks.recv()
         except EOFError:  # the parent is gone
             break
-        if path is None:  # no more work
+        if task is None:  # no more work
             break
+        path, vetted = task
+        _Task.vetted = _Task.pending = vetted
         held.clear()  # the file before's (its answer sent, its records freed only now)
         try:
             result, retiring = work(path), _worn_out()
@@ -372,6 +462,11 @@ def _serve(
             traceback.print_exc()
             sys.stderr.flush()
             os._exit(1)
+        try:
+            # No answer before the verdict: a file refused is stopped here, whatever it gave.
+            _Task.verdict()
+        except EOFError:  # the parent is gone
+            break
         answers.send((result, retiring))
         if retiring:
             break

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pickle
 import sys
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -22,7 +22,7 @@ from xl_idf.catalogue import finding
 from xl_idf.dossier import OnItsOwn
 from xl_idf.expenses import InvoiceKey
 from xl_idf.findings import Finding, Location, Severity, pack, unpack
-from xl_idf.isolation import release_after_answer, run_isolated
+from xl_idf.isolation import parent_vets, release_after_answer, run_isolated
 from xl_idf.ooxml import annotated_source
 from xl_idf.programme import Programme
 from xl_idf.quarter import Assessed, StagedQuarter, on_their_own, stage_quarter
@@ -152,9 +152,14 @@ def check_file(
     from xl_idf.workbook import WorkbookUnreadable, read_workbook
 
     shown = str(path)
-    screening = screen(path)
-    if screening.reason is not None:
-        return Checked(unreadable(shown, screening.reason))
+    # Screened here, or, for a big file, by the parent while this process reads it: the sheets'
+    # parts holding a formula then come from there when the reader needs them.
+    formula_parts: Collection[str] | Callable[[], Collection[str]] | None = parent_vets()
+    if formula_parts is None:
+        screening = screen(path)
+        if screening.reason is not None:
+            return Checked(unreadable(shown, screening.reason))
+        formula_parts = screening.formula_parts
     loading = _load_schemas()
     # The dossiers' rows judged on their own while the sheet of lines is parsed (`on_their_own`).
     alone: dict[int, OnItsOwn] = {}
@@ -162,7 +167,7 @@ def check_file(
         content = read_workbook(
             path,
             programme.at(programme.reference_day),
-            screening.formula_parts,
+            formula_parts,
             lambda dossiers: alone.update(on_their_own(dossiers, programme)),
         )
     except WorkbookUnreadable as exc:
@@ -339,6 +344,14 @@ def _no_dossier(content: WorkbookContent) -> tuple[Finding, ...]:
     return (finding("F09", Location(Dossier.SHEET), sheet=Dossier.SHEET),)
 
 
+def _vet(path: Path) -> tuple[str | None, frozenset[str]]:
+    """The safety screen of a big file, in the parent while its worker reads it: why it must
+    not be read (its F01, as `check_file` would give it), and its sheets' parts holding a
+    formula, for the worker."""
+    screening = screen(path)
+    return screening.reason, screening.formula_parts
+
+
 def _failed(path: Path, why: str) -> Checked:
     """What a file whose worker died, ran out of memory or of time gives (picklable)."""
     return Checked(unreadable(str(path), why))
@@ -386,6 +399,7 @@ def validate(
         max(1, jobs),
         progress,
         arrived=lambda checked: reports.append(across.add(checked.whole())),
+        vet=_vet,
     )
     return Report(
         programme_id=programme.id,

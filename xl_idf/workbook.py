@@ -76,20 +76,23 @@ PERCENT_READERS: Mapping[type[Record], Mapping[str, Reader]] = {
 def read_workbook(
     path: Path,
     params: Parameters,
-    formula_parts: Collection[str] | None = None,
+    formula_parts: Collection[str] | Callable[[], Collection[str]] | None = None,
     dossiers_read: Callable[[tuple[Dossier, ...]], None] | None = None,
 ) -> WorkbookContent:
     """Read a provider workbook into records; raise `WorkbookUnreadable` if it is no workbook.
 
     `formula_parts`: the sheets' parts that hold a formula, as `safety.screen` found them (the
-    others are not read again for formulas without their value); None: not known.
+    others are not read again for formulas without their value); None: not known; or a
+    function that gives them, called once the sheets are being read (the screen of a big
+    file, made beside).
     `dossiers_read`: called with the dossiers once they are read, while the sheet of lines,
     longer, is still being parsed beside: what it does costs no time up to then.
     """
     book = Book(path)
     book.prefetch([n for k in RECORD_KINDS if (n := book.names.get(values.fold(k.SHEET)))])
     found: list[Finding] = []
-    pending = formulas_without_value(path, formula_parts)
+    parts = formula_parts() if callable(formula_parts) else formula_parts
+    pending = formulas_without_value(path, parts)
     readers = field_readers(params)
     records: dict[type[Record], tuple[Record, ...]] = {}
     used: set[str] = set()
