@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from xl_idf import isolation
+from xl_idf import in_worker, isolation
 from xl_idf.isolation import run_isolated
 
 # What a test's work does, by the name of the file it is given.
@@ -76,7 +76,7 @@ def test_a_worker_that_failed_on_a_file_is_not_given_the_next() -> None:
 def test_a_worker_that_used_much_memory_is_retired_after_its_file(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(isolation, "RETIRE_BYTES", 0)  # every worker has used that much
+    monkeypatch.setattr(in_worker, "RETIRE_BYTES", 0)  # every worker has used that much
     results = run_isolated(_paths("a", "b", "c"), _work, _failed, jobs=1)
     assert len({pid for _, pid in results}) == 3
 
@@ -304,7 +304,7 @@ class _Held:
 def _holding(path: Path) -> tuple[str, bool]:
     """Hold an object till the answer is sent; say whether the file before's was freed."""
     folder, name = path.parent, path.name
-    isolation.release_after_answer(_Held(folder, name))
+    in_worker.release_after_answer(_Held(folder, name))
     before = f"f{int(name[1:]) - 1}"
     return name, (folder / f"freed-{before}").exists()
 
@@ -319,7 +319,7 @@ def test_what_a_file_held_is_freed_after_its_answer_or_never_after_the_last(
     assert results == [("f1", False), ("f2", True), ("f3", True), ("f4", True)]
     assert not (tmp_path / "freed-f4").exists()  # the worker ended without freeing it
     # Outside a worker, nothing is kept: freed as soon as let go.
-    isolation.release_after_answer(_Held(tmp_path, "here"))
+    in_worker.release_after_answer(_Held(tmp_path, "here"))
     assert (tmp_path / "freed-here").exists()
 
 
@@ -328,7 +328,7 @@ def test_what_a_file_held_is_freed_after_its_answer_or_never_after_the_last(
 
 def _vetting(path: Path) -> tuple[str, Any]:
     """The file's name and what its parent's vetting told the worker (None: not vetted)."""
-    verdict = isolation.parent_vets()
+    verdict = in_worker.parent_vets()
     if path.name.startswith("crash"):  # the reader crashes before it asks for the verdict
         os.kill(os.getpid(), signal.SIGKILL)
     if path.name.startswith("quick"):  # the reader gives up before it asks for the verdict

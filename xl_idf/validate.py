@@ -22,7 +22,8 @@ from xl_idf.catalogue import finding
 from xl_idf.dossier import OnItsOwn
 from xl_idf.expenses import InvoiceKey
 from xl_idf.findings import Finding, Location, Severity, pack, unpack
-from xl_idf.isolation import parent_vets, release_after_answer, run_isolated
+from xl_idf.in_worker import parent_vets, release_after_answer
+from xl_idf.isolation import run_isolated
 from xl_idf.ooxml import annotated_source
 from xl_idf.programme import Programme
 from xl_idf.quarter import Assessed, StagedQuarter, on_their_own, stage_quarter
