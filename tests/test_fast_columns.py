@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineWorkbook
 
+from xl_idf import book
 from xl_idf.records import RECORD_KINDS, Dossier, ExpenseLine, Payment
 from xl_idf.sheet_rows import RowCells, attempt, cells_of, columns_of, type_column
 from xl_idf.slots import maker
@@ -229,6 +230,7 @@ def test_a_sheet_read_ahead_that_fails_fails_as_if_read_in_place(params, monkeyp
         return read(name, book)
 
     monkeypatch.setattr(Book, "_read", staticmethod(failing))
+    monkeypatch.setattr(book, "AHEAD_BYTES", 0)  # the sample, small, read ahead all the same
     with pytest.raises(WorkbookUnreadable) as ahead:
         read_workbook(sample, params)
     assert str(ahead.value) == f"{sample.name} : classeur illisible (zip entry too large)"
@@ -243,8 +245,27 @@ def test_sheets_read_ahead_give_the_records_read_in_place(params, monkeypatch) -
     from xl_idf.book import Book
 
     sample = Path(__file__).parents[1] / "workbooks" / "exemple-trimestre-2022T4.xlsx"
+    monkeypatch.setattr(book, "AHEAD_BYTES", 0)  # the sample, small, read ahead all the same
     ahead = read_workbook(sample, params)
     monkeypatch.setattr(Book, "prefetch", lambda self, names: None)
     in_place = read_workbook(sample, params)
     assert ahead == in_place
     assert ahead.lines
+
+
+def test_only_a_big_workbook_is_read_ahead(monkeypatch) -> None:
+    """A thread per sheet opens the workbook again: worth it for a big one only."""
+    from xl_idf.book import Book
+
+    sample = Path(__file__).parents[1] / "workbooks" / "exemple-trimestre-2022T4.xlsx"
+    names = ["Dossiers", "Prestations", "Versements"]
+    small = Book(sample)
+    small.prefetch(names)
+    assert small._readers == []
+    assert small.rows("Prestations")  # read in place, when asked
+    monkeypatch.setattr(book, "AHEAD_BYTES", sample.stat().st_size)
+    big = Book(sample)
+    big.prefetch(names)
+    assert len(big._readers) == 3
+    assert big.rows("Prestations") == small.rows("Prestations")
+    big.close()

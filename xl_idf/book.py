@@ -1,12 +1,14 @@
 """Every call into python-calamine, in one place: its errors and panics become a French reason.
 
-A workbook's sheets are read ahead, each in a thread (`Book.prefetch`): python-calamine releases
-the interpreter while it parses a sheet, so the sheets are parsed side by side, the sheet of
-lines while the sheet of dossiers is typed.
+A big workbook's sheets are read ahead, each in a thread (`Book.prefetch`): python-calamine
+releases the interpreter while it parses a sheet, so the sheets are parsed side by side, the
+sheet of lines while the sheet of dossiers is typed. A small one is read sheet after sheet: a
+thread opens the workbook again, which costs more than its sheets take to read.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -20,6 +22,11 @@ from xl_idf.errors import XlIdfError
 from xl_idf.ooxml import table_starts
 
 T = TypeVar("T")
+
+# From this size on, a workbook's sheets are read ahead, each in a thread: below, each thread's
+# opening of the workbook again costs more than the sheets side by side save (200 files of 10
+# dossiers: 2.45 against 2.33 s read ahead with one worker, 1.70 against 1.47 s with two).
+AHEAD_BYTES = 256 * 2**10
 
 
 class WorkbookUnreadable(XlIdfError):
@@ -57,7 +64,8 @@ class Book:
                 self.first_data_rows.setdefault(sheet, start)
 
     def prefetch(self, names: list[str]) -> None:
-        """Read these sheets ahead, each in a thread of its own, while the caller types them.
+        """Read these sheets ahead, each in a thread of its own, while the caller types them;
+        only if the workbook is big (`AHEAD_BYTES`): a small one is read as asked.
 
         python-calamine releases the interpreter while it parses a sheet: the sheets are parsed
         side by side (the sheet of lines, the longest, beside the others) while the caller
@@ -65,6 +73,12 @@ class Book:
         workbook answers one call at a time. What a thread raised is raised again by `rows`,
         as if read there.
         """
+        try:
+            small = os.stat(self.path).st_size < AHEAD_BYTES
+        except OSError:
+            small = True
+        if small:
+            return
         ahead: dict[str, Future[list[list[Any]]]] = {name: Future() for name in names}
 
         def read(name: str, future: Future[list[list[Any]]]) -> None:
