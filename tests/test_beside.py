@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import sys
@@ -273,3 +274,59 @@ def test_a_file_with_copies_across_halves_reports_what_it_reports_judged_whole(
     assert halves.later  # judged in halves, the second beside
     assert halves.whole() == whole
     assert sum(f.code == "X07" for f in whole.report.findings) == 3
+
+
+@linux_only
+@pytest.mark.parametrize("beside_records", [0, 10**9])
+@pytest.mark.parametrize("rotated", [False, True])
+def test_a_file_alone_writes_its_findings_where_judged_as_the_report_writes_them(
+    monkeypatch: pytest.MonkeyPatch, rotated: bool, beside_records: int
+) -> None:
+    """A run of one file writing only the JSON report: each process writes its findings' text
+    and the file's process puts them in order (`FileReport.issues_text`). The report is the
+    one written from the findings, to the byte; the counts and the status are the same."""
+    from xl_idf import validate, workbook
+    from xl_idf.findings import Severity
+    from xl_idf.report import Report, to_json_utf8
+
+    programme = load_programme()
+    path = WORKBOOKS / "exemple-trimestre-2022T4.xlsx"
+    read = workbook.read_workbook
+    monkeypatch.setattr(
+        workbook, "read_workbook", lambda *args: _copies_across_halves(read(*args), rotated)
+    )
+    monkeypatch.setattr(validate, "BESIDE_RECORDS", beside_records)
+    found = validate.check_file(path, programme, cross_file=False).whole().report
+    written = validate.check_file(path, programme, cross_file=False, json_only=True)
+    assert written.report.issues_text is not None
+    assert written.report.findings == ()
+    assert bool(written.later) is (beside_records == 0)  # judged in halves, or whole
+    params = programme.at(programme.reference_day)
+
+    def report(file: object) -> Report:
+        return Report(programme_id=programme.id, params=params, files=(file,))  # type: ignore[arg-type]
+
+    text = to_json_utf8(report(written.whole().report))
+    assert text == to_json_utf8(report(found))
+    for severity in Severity:
+        assert written.report.count(severity) == found.count(severity)
+    assert written.report.status == found.status
+    assert sum(f.code == "X07" for f in found.findings) == 3
+
+
+def test_runs_of_findings_written_apart_are_merged_in_order_an_earlier_run_first_on_ties() -> None:
+    from xl_idf.findings import Severity as S
+    from xl_idf.findings import made
+    from xl_idf.report import issue_texts, merged_issues, sort_key
+
+    def run(tag: str, *cells: str) -> tuple[list[object], list[str], list[object]]:
+        found = [made("X02", S.WARNING, f"{tag} {cell}", "Prestations", cell) for cell in cells]
+        found.sort(key=sort_key)
+        return [sort_key(f) for f in found], issue_texts(found), found
+
+    first, second = run("a", "E2", "E10", "A3"), run("b", "E3", "E10", "E9")
+    merged = merged_issues([first[:2], second[:2]])  # type: ignore[list-item]
+    expected = sorted(first[2] + second[2], key=sort_key)  # the first run's E10 before
+    assert [i["message"] for i in json.loads(merged)] == [f.message for f in expected]
+    assert [i["message"] for i in json.loads(merged)][4:] == ["a E10", "b E10"]
+    assert merged_issues([([], []), ([], [])]) == b"[]"

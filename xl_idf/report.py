@@ -7,7 +7,7 @@ for people and CSV for a spreadsheet in `xl_idf.report_text`.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
@@ -108,9 +108,16 @@ class FileReport:
     # text in that report, written where they were judged (`dossiers_json`), in pieces in order,
     # in UTF-8: half the memory of a Python text holding a « € », and sent as it is.
     dossiers_text: tuple[bytes, ...] | None = None
+    # Or, for a run of one file that writes only the JSON report (nothing joins its findings
+    # after its process), the findings' text in that report, in UTF-8, written there in order
+    # (`merged_issues`), and how many of each severity (`tally`): `findings` is then empty.
+    issues_text: bytes | None = None
+    tally: tuple[tuple[Severity, int], ...] = ()
 
     def count(self, severity: Severity) -> int:
         """How many findings of `severity`."""
+        if self.issues_text is not None:
+            return dict(self.tally).get(severity, 0)
         return sum(1 for f in self.findings if f.severity is severity)
 
     def adding(self, found: Iterable[Finding], strict: bool) -> FileReport:
@@ -119,6 +126,8 @@ class FileReport:
         found = tuple(found)
         if not found:
             return self
+        if self.issues_text is not None:
+            raise ValueError(f"{self.path}: findings kept as JSON text only (run of one file)")
         findings = tuple(sorted(self.findings + found, key=sort_key))
         status = self.status
         if status is not FileStatus.UNREADABLE:
@@ -128,7 +137,8 @@ class FileReport:
     def __reduce__(self) -> tuple[Any, tuple[object, ...]]:
         # Sent from each file's worker with tens of thousands of findings: packed by field.
         return _file_report, (
-            self.path, self.status, pack(self.findings), self.dossiers, self.dossiers_text
+            self.path, self.status, pack(self.findings), self.dossiers, self.dossiers_text,
+            self.issues_text, self.tally,
         )  # fmt: skip
 
     @property
@@ -180,12 +190,15 @@ class Report:
 def _file_report(
     path: str,
     status: FileStatus,
-    findings: bytes,
+    packed: bytes,
     dossiers: tuple[DossierSummary, ...],
     dossiers_text: tuple[bytes, ...] | None,
+    issues_text: bytes | None,
+    tally: tuple[tuple[Severity, int], ...],
 ) -> FileReport:
     """A `FileReport` unpickled (`FileReport.__reduce__`)."""
-    return FileReport(path, status, unpack(findings), dossiers, dossiers_text)
+    findings = unpack(packed)
+    return FileReport(path, status, findings, dossiers, dossiers_text, issues_text, tally)
 
 
 def status_of(
@@ -202,7 +215,10 @@ def status_of(
 _SHEET_ORDER = {"Dossiers": 0, "Prestations": 1, "Versements": 2}
 
 
-def sort_key(found: Finding) -> tuple[int, str, int, int, str]:
+SortKey = tuple[int, str, int, int, str]
+
+
+def sort_key(found: Finding) -> SortKey:
     """File-level findings first, then by sheet (template order), row and column."""
     if found.sheet is None:
         return (-1, "", 0, 0, found.code)
@@ -237,16 +253,27 @@ def to_json_utf8(report: Report) -> bytes:
     text = json_text.dumps(_payload(report), end="\n").encode()
     # The marks stand where no text of the report can: JSON escapes a NUL in a string.
     parts = text.split(_PIECES.encode())
-    out = [parts[0]]
-    for file, after in zip(report.files, parts[1:], strict=True):
+    files = report.files
+    out = [_issues_in(parts[0], files[0] if files else None)]
+    for at, (file, after) in enumerate(zip(files, parts[1:], strict=True)):
         pieces = file.dossiers_text
         if pieces is None:
             pieces = (dossiers_json(file.dossiers),)
-        out += [_DOSSIER.list_of_utf8(pieces), after]
+        following = files[at + 1] if at + 1 < len(files) else None
+        out += [_DOSSIER.list_of_utf8(pieces), _issues_in(after, following)]
     return b"".join(out)
 
 
+def _issues_in(part: bytes, file: FileReport | None) -> bytes:
+    """`part` of the report's text, `file`'s issues in place of their mark (`_ISSUES`), if
+    written apart (`FileReport.issues_text`)."""
+    if file is None or file.issues_text is None:
+        return part
+    return part.replace(_ISSUES.encode(), file.issues_text, 1)
+
+
 _PIECES = "\x00"  # where a file's dossiers go in the text of `_payload`
+_ISSUES = "\x01"  # where a file's issues go, where written apart
 
 
 def _payload(report: Report) -> dict[str, Any]:
@@ -260,22 +287,47 @@ def _payload(report: Report) -> dict[str, Any]:
                 "status": f.status.value,
                 # Tens of thousands of findings and dossiers of one shape: each written by
                 # filling its shape's template (`json_text.Shape`), the same characters.
-                "issues": _ISSUE.list_text(
-                    {
-                        "severity": i.severity.value,
-                        "code": i.code,
-                        "message": i.message,
-                        "sheet": i.sheet,
-                        "cell": i.cell,
-                        "dossier": i.dossier,
-                    }
-                    for i in f.findings
+                "issues": (
+                    _ISSUE.list_text(map(_issue_values, f.findings))
+                    if f.issues_text is None
+                    else json_text.Raw([_ISSUES])
                 ),
                 "dossiers": json_text.Raw([_PIECES]),
             }
             for f in report.files
         ],
     }
+
+
+def _issue_values(i: Finding) -> dict[str, Any]:
+    """The values of a finding's JSON object in a file's `issues`, by slot of `_ISSUE`."""
+    return {
+        "severity": i.severity.value,
+        "code": i.code,
+        "message": i.message,
+        "sheet": i.sheet,
+        "cell": i.cell,
+        "dossier": i.dossier,
+    }
+
+
+def issue_texts(findings: Iterable[Finding]) -> list[str]:
+    """Each finding's JSON object, as the report writes it among a file's `issues`: written
+    where the findings are, apart (`merged_issues`)."""
+    return [_ISSUE.text(_issue_values(i)) for i in findings]
+
+
+def merged_issues(runs: Sequence[tuple[Sequence[SortKey], Sequence[str]]]) -> bytes:
+    """A file's `issues` list in UTF-8, of runs of findings' texts (`issue_texts`), each run in
+    order with its findings' keys (`sort_key`): all in order, and where keys tie, an earlier
+    run's first (as the report's `sorted` of them all)."""
+    keys = [key for run_keys, _ in runs for key in run_keys]
+    texts = [text for _, run_texts in runs for text in run_texts]
+    if not texts:
+        return b"[]"
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    joined = ("," + _ISSUE.inner).join([texts[at] for at in order])
+    return _ISSUE.list_of_utf8([joined.encode()])
 
 
 def dossiers_json(dossiers: Iterable[DossierSummary]) -> bytes:

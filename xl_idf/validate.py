@@ -10,7 +10,8 @@ from __future__ import annotations
 import pickle
 import sys
 import threading
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -24,7 +25,6 @@ from xl_idf.expenses import InvoiceKey
 from xl_idf.findings import Finding, Location, Severity, pack, unpack
 from xl_idf.in_worker import parent_vets, release_after_answer
 from xl_idf.isolation import run_isolated
-from xl_idf.ooxml import annotated_source
 from xl_idf.programme import Programme
 from xl_idf.quarter import Assessed, StagedQuarter, on_their_own, stage_quarter
 from xl_idf.records import Dossier, ExpenseLine, Payment
@@ -33,11 +33,14 @@ from xl_idf.report import (
     FileReport,
     FileStatus,
     Report,
+    SortKey,
     dossiers_json,
+    issue_texts,
+    merged_issues,
     sort_key,
     status_of,
 )
-from xl_idf.safety import EXTENSIONS, screen
+from xl_idf.safety import screen
 
 if TYPE_CHECKING:
     from xl_idf.workbook import WorkbookContent
@@ -75,65 +78,6 @@ class Checked:
         elif self.later:
             report = replace(report, dossiers=report.dossiers + pickle.loads(self.later))
         return replace(self, report=report, later=b"", later_findings=b"")
-
-
-@dataclass(frozen=True)
-class Collected:
-    """The workbooks a run checks, what it passed over (French lines), and bad paths."""
-
-    files: list[Path]
-    skipped: list[str]
-    errors: list[str]
-
-
-def collect(paths: Iterable[Path], recursive: bool = False) -> Collected:
-    """The workbook files the user meant (SPEC 4.3), each once, in the order given.
-
-    A folder gives its workbooks at its top level (`recursive`: below too), sorted, without the
-    hidden or temporary files (`.…`, `~$…`) and the copies `--annotate` wrote, each passed over
-    with a line; a file named on the command line is checked whatever its name. A file named
-    twice, through another spelling of its path or a link, is checked once.
-    """
-    files: list[Path] = []
-    skipped: list[str] = []
-    errors: list[str] = []
-    seen: set[tuple[int, int] | Path] = set()
-
-    def add(path: Path) -> None:
-        try:
-            status = path.stat()
-            key: tuple[int, int] | Path = (status.st_dev, status.st_ino)
-        except OSError:
-            key = path.resolve()
-        if key not in seen:
-            seen.add(key)
-            files.append(path)
-
-    for path in paths:
-        if path.is_dir():
-            found = sorted(
-                p for p in (path.rglob("*") if recursive else path.iterdir())
-                if p.suffix.lower() in EXTENSIONS and p.is_file()
-            )  # fmt: skip
-            kept = 0
-            for file in found:
-                if file.name.startswith((".", "~$")):
-                    skipped.append(f"« {file} » ignoré : fichier caché ou temporaire")
-                elif (source := annotated_source(file)) is not None:
-                    skipped.append(f"« {file} » ignoré : copie annotée par xl-idf de « {source} »")
-                else:
-                    kept += 1
-                    add(file)
-            if not kept:
-                where = "ce dossier" + ("" if recursive else " (sans ses sous-dossiers)")
-                errors.append(
-                    f"« {path} » : aucun classeur .xlsx ou .xlsm à contrôler dans {where}"
-                )
-        elif path.exists():
-            add(path)
-        else:
-            errors.append(f"« {path} » : fichier ou dossier introuvable")
-    return Collected(files, skipped, errors)
 
 
 def check_file(
@@ -190,6 +134,9 @@ def check_file(
     count = len(staged.dossiers)
     half = count // 2 if worth else count
     swap = Swap() if half < count else None
+    # A run of one file writing only the JSON report: each process writes its findings' text
+    # too, and this one puts them in order (nothing joins them after).
+    written = json_only and not cross_file
     try:
         second = run_beside(
             partial(_judged_packed, staged, half, count, cross_file, swap, json_only, shown),
@@ -208,7 +155,14 @@ def check_file(
             content.findings + structure() + staged.findings + first.findings
             + _no_dossier(content)
         )  # fmt: skip
-        findings = tuple(f.in_file(shown) for f in sorted(every, key=sort_key))
+        if written:
+            keys = list(map(sort_key, every))
+            order = sorted(range(len(every)), key=keys.__getitem__)
+            findings = tuple(every[at] for at in order)
+            # Written while the process beside finishes its half.
+            mine_written = ([keys[at] for at in order], issue_texts(findings))
+        else:
+            findings = tuple(f.in_file(shown) for f in sorted(every, key=sort_key))
         rest = second()
     finally:
         if swap is not None:
@@ -216,10 +170,17 @@ def check_file(
     report = FileReport(
         path=shown,
         status=status_of(findings, strict, also=rest.severities),
-        findings=findings,
+        findings=() if written else findings,
         dossiers=() if json_only else first.dossiers,
         dossiers_text=text,
     )
+    if written:
+        tally = Counter(f.severity for f in findings) + Counter(dict(rest.tally))
+        report = replace(
+            report,
+            issues_text=merged_issues((mine_written, (rest.issue_keys, rest.issue_texts))),
+            tally=tuple(sorted(tally.items())),
+        )
     reap(wait=False)  # the processes beside that have ended (the others, at the next file's)
     # Its records freed after the answer is sent, not before (a twentieth of a second for
     # 100,000 lines), or never if it is the worker's last file.
@@ -249,6 +210,11 @@ class Beside(NamedTuple):
     later: bytes
     later_findings: bytes
     severities: frozenset[Severity]
+    # Or, where each process writes its findings' text (`check_file`'s `written`), their keys
+    # and texts in order, and how many of each severity.
+    issue_keys: Sequence[SortKey] = ()
+    issue_texts: Sequence[str] = ()
+    tally: tuple[tuple[Severity, int], ...] = ()
 
 
 def _judged_packed(
@@ -274,8 +240,17 @@ def _judged_packed(
             if json_only
             else pickle.dumps(judged.dossiers, protocol=pickle.HIGHEST_PROTOCOL)
         )
+    severities = frozenset(f.severity for f in judged.findings)
+    if json_only and not cross_file:  # written here: nothing joins them after (`check_file`)
+        keys = list(map(sort_key, judged.findings))
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        ordered = [judged.findings[at] for at in order]
+        tally = tuple(sorted(Counter(f.severity for f in ordered).items()))
+        return Beside(
+            judged.invoices, packed, b"", severities,
+            [keys[at] for at in order], issue_texts(ordered), tally,
+        )  # fmt: skip
     findings = [f.in_file(shown) for f in sorted(judged.findings, key=sort_key)]
-    severities = frozenset(f.severity for f in findings)
     return Beside(judged.invoices, packed, pack(findings) if findings else b"", severities)
 
 
