@@ -226,7 +226,7 @@ def validate(
     """Contrôle des classeurs trimestriels : chaque problème avec sa cellule, les subventions
     et les versements de chaque dossier. Code de sortie : 0 tout est valide, 1 un fichier est
     à corriger, 2 un fichier est illisible ou l'appel est incorrect."""
-    from xl_idf.validate import collect
+    from xl_idf.workbook_files import collect
 
     loaded = programme_or_refuse(programme)
     collected = collect(paths, recursive=recursive)
