@@ -361,6 +361,12 @@ def unreadable_issue(report: dict[str, Any], path: Path) -> str:
 
 @pytest.mark.parametrize("case", HOSTILE, ids=[c.name for c in HOSTILE])
 def test_a_hostile_file_is_unreadable_with_its_reason(case: Hostile, good: bytes, tmp_path: Path):
+    assert case.reason in refused_alone(case, good, tmp_path)
+
+
+def refused_alone(case: Hostile, good: bytes, tmp_path: Path) -> str:
+    """The F01 message of `case`'s file checked alone, which is refused quietly, in bounded
+    time and memory, and left as it was."""
     path = tmp_path / "entree" / case.name
     path.parent.mkdir()
     case.build(good, path)
@@ -370,10 +376,11 @@ def test_a_hostile_file_is_unreadable_with_its_reason(case: Hostile, good: bytes
     assert run.code == 2, run.stdout + run.stderr
     report = json.loads(run.stdout)
     assert report["summary"]["unreadable"] == 1
-    assert case.reason in unreadable_issue(report, path)
+    message = unreadable_issue(report, path)
     assert run.seconds < SECONDS
     assert run.extra_bytes < EXTRA_BYTES
     assert digest(path) == before
+    return message
 
 
 def test_the_bomb_is_small_on_disk_and_refused_from_the_zip_directory(good: bytes, tmp_path: Path):
@@ -544,17 +551,7 @@ def test_a_hostile_file_vetted_by_the_parent_gets_the_same_reason(
     `vet`): every file vetted so here, each hostile or damaged one gets the reason it gets when
     its worker screens it first, in the same time and memory, and stays as it was."""
     monkeypatch.setattr(isolation, "BIG_BYTES", 0)  # every file is big: vetted by the parent
-    path = tmp_path / "entree" / case.name
-    path.parent.mkdir()
-    case.build(good, path)
-    before = digest(path)
-    run = run_cli(["validate", "--format", "json", str(path)], tmp_path)
-    assert_quiet(run)
-    assert run.code == 2, run.stdout + run.stderr
-    assert case.reason in unreadable_issue(json.loads(run.stdout), path)
-    assert run.seconds < SECONDS
-    assert run.extra_bytes < EXTRA_BYTES
-    assert digest(path) == before
+    assert case.reason in refused_alone(case, good, tmp_path)
 
 
 # --- One bad file costs only itself -----------------------------------------------------------
