@@ -18,9 +18,10 @@ import pytest
 from workbooks import WORKBOOKS
 from xl_idf import beside
 from xl_idf.beside import Swap, run_beside
-from xl_idf.programme import load_programme
+from xl_idf.halves import structure
+from xl_idf.programme import Programme, load_programme
 from xl_idf.quarter import stage_quarter
-from xl_idf.validate import _structure
+from xl_idf.validate import Checked
 from xl_idf.workbook import WorkbookContent, read_workbook
 
 linux_only = pytest.mark.skipif(sys.platform != "linux", reason="forks only on Linux")
@@ -108,9 +109,9 @@ def test_the_structure_check_beside_finds_what_it_finds_here() -> None:
     first, second = content.payments[:2]
     payments = (replace(first, date_versement=None), replace(second, montant=Decimal(0)))
     content = replace(content, payments=payments + content.payments[2:])
-    here = _structure(content)
+    here = structure(content)
     assert {f.cell for f in here} >= {first.at("date_versement").cell, second.at("montant").cell}
-    assert run_beside(lambda: _structure(content))() == here
+    assert run_beside(lambda: structure(content))() == here
 
 
 def test_little_work_is_done_here_when_collected() -> None:
@@ -122,8 +123,9 @@ def test_little_work_is_done_here_when_collected() -> None:
 def test_a_file_judged_in_two_halves_reports_what_it_reports_judged_whole(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """From BESIDE_RECORDS records, half of the dossiers are judged in a process beside: the
-    file's report (findings in order, dossiers in order, invoices) is the one judged in place."""
+    """From BESIDE_RECORDS records, half of the dossiers are judged in a process beside, which
+    types, stages and checks their lines too: the file's report (findings in order, dossiers in
+    order, invoices) is the one judged in place."""
     from xl_idf import validate
 
     programme = load_programme()
@@ -139,7 +141,7 @@ def test_a_file_judged_in_two_halves_reports_what_it_reports_judged_whole(
 
     monkeypatch.setattr(validate, "run_beside", beside)
     halves = validate.check_file(path, programme, cross_file=True)
-    assert calls == [True, True]  # the structure check, then the second half of the dossiers
+    assert calls == [True]  # the second half of the dossiers, from the typing of its lines on
     assert len(whole.report.dossiers) > 1
     assert halves.later  # the second half's summaries, pickled beside
     assert halves.later_findings  # and its findings, packed
@@ -254,25 +256,57 @@ def test_invoices_entered_again_across_the_halves_are_x07_as_judged_whole(
     assert len(copies) == 3
 
 
-@linux_only
-@pytest.mark.parametrize("rotated", [False, True])
-def test_a_file_with_copies_across_halves_reports_what_it_reports_judged_whole(
-    monkeypatch: pytest.MonkeyPatch, rotated: bool
-) -> None:
-    from xl_idf import validate, workbook
+def _copies_across_halves_file(folder: Path, rotated: bool) -> Path:
+    """`_copies_across_halves` in the workbook's cells: a copy of the sample, saved."""
+    import openpyxl
 
-    programme = load_programme()
-    path = WORKBOOKS / "exemple-trimestre-2022T4.xlsx"
-    read = workbook.read_workbook
-    monkeypatch.setattr(
-        workbook, "read_workbook", lambda *args: _copies_across_halves(read(*args), rotated)
-    )
+    book = openpyxl.load_workbook(WORKBOOKS / "exemple-trimestre-2022T4.xlsx")
+    dossiers = book["Dossiers"]
+    if rotated:
+        rows = [[c.value for c in row] for row in dossiers.iter_rows(min_row=2)]
+        rows = [r for r in rows if any(v is not None for v in r)]
+        for at, values in enumerate(rows[15:] + rows[:15], start=2):
+            for column, value in enumerate(values, start=1):
+                dossiers.cell(at, column).value = value
+    lines = book["Prestations"]
+    header = [c.value for c in lines[1]]
+    dossier, invoice = header.index("N° dossier") + 1, header.index("N° facture") + 1
+    copied = {"IDF-2022-008": " agil-001-01", "IDF-2022-022": "AGIL-001-01",
+              "IDF-2022-029": "Agil-001-01"}  # fmt: skip
+    for row in range(2, lines.max_row + 1):
+        number = copied.pop(lines.cell(row, dossier).value or "", None)
+        if number is not None:
+            lines.cell(row, invoice).value = number
+    assert not copied  # each dossier had a line to copy the invoice on
+    path = folder / "copies.xlsx"
+    book.save(path)
+    return path
+
+
+def _checked_whole_and_in_halves(
+    monkeypatch: pytest.MonkeyPatch, path: Path, programme: Programme
+) -> Checked:
+    """`path` checked in one process, and in two halves (the second beside): the same."""
+    from xl_idf import validate
+
     monkeypatch.setattr(validate, "BESIDE_RECORDS", 10**9)
     whole = validate.check_file(path, programme, cross_file=True)
     monkeypatch.setattr(validate, "BESIDE_RECORDS", 0)
     halves = validate.check_file(path, programme, cross_file=True)
     assert halves.later  # judged in halves, the second beside
     assert halves.whole() == whole
+    return whole
+
+
+@linux_only
+@pytest.mark.parametrize("rotated", [False, True])
+def test_a_file_with_copies_across_halves_reports_what_it_reports_judged_whole(
+    monkeypatch: pytest.MonkeyPatch, rotated: bool, tmp_path: Path
+) -> None:
+
+    programme = load_programme()
+    path = _copies_across_halves_file(tmp_path, rotated)
+    whole = _checked_whole_and_in_halves(monkeypatch, path, programme)
     assert sum(f.code == "X07" for f in whole.report.findings) == 3
 
 
@@ -280,21 +314,17 @@ def test_a_file_with_copies_across_halves_reports_what_it_reports_judged_whole(
 @pytest.mark.parametrize("beside_records", [0, 10**9])
 @pytest.mark.parametrize("rotated", [False, True])
 def test_a_file_alone_writes_its_findings_where_judged_as_the_report_writes_them(
-    monkeypatch: pytest.MonkeyPatch, rotated: bool, beside_records: int
+    monkeypatch: pytest.MonkeyPatch, rotated: bool, beside_records: int, tmp_path: Path
 ) -> None:
     """A run of one file writing only the JSON report: each process writes its findings' text
     and the file's process puts them in order (`FileReport.issues_text`). The report is the
     one written from the findings, to the byte; the counts and the status are the same."""
-    from xl_idf import validate, workbook
+    from xl_idf import validate
     from xl_idf.findings import Severity
     from xl_idf.report import Report, to_json_utf8
 
     programme = load_programme()
-    path = WORKBOOKS / "exemple-trimestre-2022T4.xlsx"
-    read = workbook.read_workbook
-    monkeypatch.setattr(
-        workbook, "read_workbook", lambda *args: _copies_across_halves(read(*args), rotated)
-    )
+    path = _copies_across_halves_file(tmp_path, rotated)
     monkeypatch.setattr(validate, "BESIDE_RECORDS", beside_records)
     found = validate.check_file(path, programme, cross_file=False).whole().report
     written = validate.check_file(path, programme, cross_file=False, json_only=True)
@@ -330,3 +360,73 @@ def test_runs_of_findings_written_apart_are_merged_in_order_an_earlier_run_first
     assert [i["message"] for i in json.loads(merged)] == [f.message for f in expected]
     assert [i["message"] for i in json.loads(merged)][4:] == ["a E10", "b E10"]
     assert merged_issues([([], []), ([], [])]) == b"[]"
+
+
+def _odd_lines_file(folder: Path) -> Path:
+    """The sample with what the sheet-wide rules find, on lines of both halves of the dossiers:
+    a dossier number in another case (F05), unknown (X06) or blank (F07), two dossiers under one
+    number (F06: their lines unassigned), an amount that cannot be read (F04), an invoice
+    entered twice within the second half and once more in the first (X07), a payment of an
+    unknown dossier (X06), blank rows among the lines."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(WORKBOOKS / "exemple-trimestre-2022T4.xlsx")
+    book["Dossiers"]["A22"].value = "IDF-2022-020"  # IDF-2022-021 now shares 020's number
+    lines = book["Prestations"]
+    header = [c.value for c in lines[1]]
+    at = {label: header.index(label) + 1 for label in ("N° dossier", "N° facture",
+                                                      "Montant HT (€)", "Prestataire")}  # fmt: skip
+    rows = {}  # each dossier's first line's row
+    for row in range(2, lines.max_row + 1):
+        rows.setdefault(lines.cell(row, at["N° dossier"]).value, row)
+    lines.cell(rows["IDF-2022-025"], at["N° dossier"]).value = "idf-2022-025"
+    lines.cell(rows["IDF-2022-003"], at["N° dossier"]).value = "IDF-9999-999"
+    lines.cell(rows["IDF-2022-027"], at["N° dossier"]).value = None
+    lines.cell(rows["IDF-2022-026"], at["Montant HT (€)"]).value = "abc"
+    # One invoice of 028's on a line of 029 (second half) and of 004 (first half).
+    invoice = lines.cell(rows["IDF-2022-028"], at["N° facture"]).value
+    provider = lines.cell(rows["IDF-2022-028"], at["Prestataire"]).value
+    for number in ("IDF-2022-029", "IDF-2022-004"):
+        lines.cell(rows[number], at["N° facture"]).value = invoice
+        lines.cell(rows[number], at["Prestataire"]).value = provider
+    for row in (rows["IDF-2022-010"], rows["IDF-2022-024"]):  # blank rows among the lines
+        for column in range(1, len(header) + 1):
+            lines.cell(row, column).value = None
+    book["Versements"]["A3"].value = "IDF-8888-888"
+    path = folder / "lignes-singulieres.xlsx"
+    book.save(path)
+    return path
+
+
+@linux_only
+@pytest.mark.parametrize("json_only", [False, True])
+def test_odd_lines_split_between_the_halves_report_what_they_report_judged_whole(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, json_only: bool
+) -> None:
+    """Each process types, stages and checks the lines of its half's dossiers (the first,
+    those of no single dossier too): every sheet-wide finding is found once, where the whole
+    sheet checked in one process finds it, and the report is the same."""
+    from xl_idf import validate
+    from xl_idf.report import Report, to_json_utf8
+
+    programme = load_programme()
+    path = _odd_lines_file(tmp_path)
+    whole = _checked_whole_and_in_halves(monkeypatch, path, programme)
+    codes = [f.code for f in whole.report.findings]
+    for code in ("F04", "F05", "F06", "F07", "X06", "X07"):
+        assert code in codes, code
+    assert codes.count("X07") == 2  # 029's and 004's copies of 028's invoice, after it
+    # The line and the payment of unknown dossiers, and those of 021, whose number is gone.
+    content = read_workbook(path, programme.at(programme.reference_day))
+    gone = sum(r.dossier == "IDF-2022-021" for r in content.lines + content.payments)
+    assert gone
+    assert sum(f.code == "X06" for f in whole.report.findings) == 2 + gone
+    if json_only:  # a run of one file writing the JSON report only
+        params = programme.at(programme.reference_day)
+        written = validate.check_file(path, programme, cross_file=False, json_only=True)
+        whole_alone = validate.check_file(path, programme, cross_file=False).whole()
+        assert to_json_utf8(
+            Report(programme_id=programme.id, params=params, files=(written.whole().report,))
+        ) == to_json_utf8(
+            Report(programme_id=programme.id, params=params, files=(whole_alone.report,))
+        )

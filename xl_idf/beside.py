@@ -1,12 +1,10 @@
 """A piece of a file's check run in a forked process beside the rest, on the machine's other core.
 
-Once a workbook is typed, its structure check (Pandera) and its rules need the same records and
-nothing from each other: the structure check runs in a process forked then (it shares the
-records without copying them) while this one applies the rules. The dossiers are then checked
-in two halves, the second in a process beside too; the two halves swap midway what X07 needs of
-each other (`Swap`). What a process beside finds comes back through a pipe. Where there is no
-fork, or the process beside fails to answer, the work is done here, at collection: the result is
-the same either way, only later.
+A big file's dossiers are checked in two halves, the second in a process forked beside as soon
+as the sheet of lines is read, which types, stages and checks its own lines (`xl_idf.halves`);
+the two halves swap midway what X07 needs of each other (`Swap`). What a process beside finds
+comes back through a pipe. Where there is no fork, or the process beside fails to answer, the
+work is done here, at collection: the result is the same either way, only later.
 """
 
 from __future__ import annotations

@@ -9,9 +9,9 @@ invoices its lines hold, so that slices can be checked apart and still agree).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import TypeVar
+from typing import TypeVar, cast, overload
 
 from xl_idf.catalogue import finding
 from xl_idf.dossier import (
@@ -89,8 +89,10 @@ class StagedQuarter:
     params_of: dict[int, Parameters]
     duplicated: dict[int, tuple[Finding, ...]]
     # The linked lines in the sheet's order (by row; as linked where rows tie), and each one's
-    # place in it, by id: an invoice counts on its first line in this order (X07).
-    ordered: list[ExpenseLine]
+    # place in it, by id: an invoice counts on its first line in this order (X07). Where this
+    # process holds only some of the lines (`Places`), a place of the others gives a line
+    # standing in for it, at its row.
+    ordered: Sequence[ExpenseLine]
     order: dict[int, int]
     # What each dossier's row alone gives, by id, where found before (`on_their_own`).
     alone: Mapping[int, OnItsOwn]
@@ -161,6 +163,15 @@ class StagedQuarter:
         return result if first == place else duplicate_of(result, self.ordered[first])
 
 
+@dataclass(frozen=True)
+class Places:
+    """The places of the sheet's linked lines in its order (`StagedQuarter.order`), for a
+    process that holds only some of them: each one's place by its row, and each place's row."""
+
+    of_row: Mapping[int, int]
+    rows: Sequence[int]
+
+
 def stage_quarter(
     dossiers: Iterable[Dossier],
     lines: Iterable[ExpenseLine],
@@ -168,18 +179,26 @@ def stage_quarter(
     programme: Programme,
     dossiers_sheet: bool = True,
     alone: Mapping[int, OnItsOwn] | None = None,
+    sheet_wide: bool = True,
+    places: Places | None = None,
 ) -> StagedQuarter:
     """The rules across rows of a workbook, before its dossiers are checked (`assess_quarter`).
 
     `alone`: what the rows of `dossiers` alone give (`on_their_own`), found while the other
     sheets were read, by id; each is taken where found under the parameters the dossier is
-    judged by (the same `Programme.at` snapshot), else found again."""
+    judged by (the same `Programme.at` snapshot), else found again.
+
+    `lines` may be some of the sheet's only, the others staged in another process: `places`
+    then gives the linked lines' places in the whole sheet's order (`split_lines`), and
+    `sheet_wide` False keeps only the findings of these lines, the dossiers' and payments'
+    being the other process's to give."""
     found: list[Finding] = []
     dossier_list = list(dossiers)
     rows: dict[str, list[Dossier]] = {}
     for dossier in dossier_list:
         if dossier.numero is None:
-            found += dossier.require("numero")
+            if sheet_wide:
+                found += dossier.require("numero")
             continue
         rows.setdefault(dossier_key(dossier.numero), []).append(dossier)
     # SPEC 2: rows sharing one N° dossier are all unpaid; their lines and payments unassigned.
@@ -189,7 +208,7 @@ def stage_quarter(
     owners = {key: same[0] for key, same in rows.items() if len(same) == 1}
 
     lines_of = _link(lines, owners, rows, found, dossiers_sheet)
-    payments_of = _link(payments, owners, rows, found, dossiers_sheet)
+    payments_of = _link(payments, owners, rows, found if sheet_wide else [], dossiers_sheet)
 
     params_of = {
         id(d): params
@@ -198,12 +217,72 @@ def stage_quarter(
     # Each dossier's lines in the sheet's order too (as given where rows tie).
     for owned in lines_of.values():
         owned.sort(key=_row)
-    ordered = sorted((line for owned in lines_of.values() for line in owned), key=_row)
-    order = {id(line): place for place, line in enumerate(ordered)}
+    mine = sorted((line for owned in lines_of.values() for line in owned), key=_row)
+    ordered: Sequence[ExpenseLine] = mine
+    order = {id(line): place for place, line in enumerate(mine)}
+    if places is not None:
+        order = {id(line): places.of_row[cast(int, line.row)] for line in mine}
+        ordered = _Ordered(places, {order[id(line)]: line for line in mine})
     return StagedQuarter(
         dossier_list, tuple(found), lines_of, payments_of, owners, params_of, duplicated,
         ordered, order, alone or {},
     )  # fmt: skip
+
+
+class _Ordered(Sequence[ExpenseLine]):
+    """The sheet's linked lines by place, this process holding only some of them: another's
+    place gives a line standing in for it, at its row (what X07 says of where it is)."""
+
+    def __init__(self, places: Places, mine: dict[int, ExpenseLine]) -> None:
+        self.places, self.mine = places, mine
+
+    def __len__(self) -> int:
+        return len(self.places.rows)
+
+    @overload
+    def __getitem__(self, place: int) -> ExpenseLine: ...
+    @overload
+    def __getitem__(self, place: slice) -> Sequence[ExpenseLine]: ...
+    def __getitem__(self, place: int | slice) -> ExpenseLine | Sequence[ExpenseLine]:
+        if isinstance(place, slice):
+            return [self[at] for at in range(len(self))[place]]
+        line = self.mine.get(place)
+        if line is not None:
+            return line
+        row, like = self.places.rows[place], next(iter(self.mine.values()))
+        # Its cells are a line's of this process, in its row (the same columns).
+        cells = {name: cell.rstrip("0123456789") + str(row) for name, cell in like.cells.items()}
+        return replace(like, row=row, cells=cells)
+
+
+def split_lines(
+    dossiers: Sequence[Dossier], numbers: Sequence[object], rows: Sequence[int], half: int
+) -> tuple[list[int], list[int], Places]:
+    """The sheet's lines shared between two processes, each staging and checking its own:
+    the indices of those of the first (the lines of the dossiers before `half`, and those of
+    no single dossier, which the sheet-wide rules report), those of the second (the lines of
+    the dossiers from `half` on), and the places of the linked lines in the sheet's order. From
+    each non-blank line's typed dossier number and Excel row, in the sheet's order: a line is
+    linked when one dossier only has its number (SPEC 2), as `stage_quarter` links them."""
+    keyed: dict[str, list[int]] = {}
+    for at, dossier in enumerate(dossiers):
+        if dossier.numero is not None:
+            keyed.setdefault(dossier_key(dossier.numero), []).append(at)
+    owner = {key: ats[0] for key, ats in keyed.items() if len(ats) == 1}
+    first: list[int] = []
+    second: list[int] = []
+    linked: list[int] = []
+    owner_of: dict[object, int | None] = {}  # by number as typed: each dossier's lines repeat it
+    for at, (number, row) in enumerate(zip(numbers, rows, strict=True)):
+        if number in owner_of:
+            index = owner_of[number]
+        else:
+            index = owner.get(dossier_key(number)) if isinstance(number, str) else None
+            owner_of[number] = index
+        if index is not None:
+            linked.append(row)
+        (second if index is not None and index >= half else first).append(at)
+    return first, second, Places({row: place for place, row in enumerate(linked)}, linked)
 
 
 def on_their_own(dossiers: Sequence[Dossier], programme: Programme) -> dict[int, OnItsOwn]:

@@ -15,25 +15,29 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
-from xl_idf.across import Across, Company, Invoice, companies_of, invoices_of
+from xl_idf.across import Across, Company, Invoice, companies_of
 from xl_idf.beside import Swap, reap, run_beside
 from xl_idf.catalogue import finding
 from xl_idf.dossier import OnItsOwn
 from xl_idf.expenses import InvoiceKey
-from xl_idf.findings import Finding, Location, Severity, pack, unpack
+from xl_idf.findings import Finding, Location, unpack
+from xl_idf.halves import NOTHING_BESIDE, SecondHalf, judged, second_half, second_staged, structure
 from xl_idf.in_worker import parent_vets, release_after_answer
 from xl_idf.isolation import run_isolated
 from xl_idf.programme import Programme
-from xl_idf.quarter import Assessed, StagedQuarter, on_their_own, stage_quarter
-from xl_idf.records import Dossier, ExpenseLine, Payment
+from xl_idf.quarter import (
+    Places,
+    on_their_own,
+    split_lines,
+    stage_quarter,
+)
+from xl_idf.records import Dossier
 from xl_idf.report import (
-    DossierSummary,
     FileReport,
     FileStatus,
     Report,
-    SortKey,
     dossiers_json,
     issue_texts,
     merged_issues,
@@ -94,7 +98,7 @@ def check_file(
     the dossiers are kept as their text in the JSON report, written where they are judged
     (`FileReport.dossiers_text`), for a run that writes only that report.
     """
-    from xl_idf.workbook import WorkbookUnreadable, read_workbook
+    from xl_idf.workbook import WorkbookUnreadable, read_workbook_parts
 
     shown = str(path)
     # Screened here, or, for a big file, by the parent while this process reads it: the sheets'
@@ -109,7 +113,7 @@ def check_file(
     # The dossiers' rows judged on their own while the sheet of lines is parsed (`on_their_own`).
     alone: dict[int, OnItsOwn] = {}
     try:
-        content = read_workbook(
+        content, lines = read_workbook_parts(
             path,
             programme.at(programme.reference_day),
             formula_parts,
@@ -120,39 +124,54 @@ def check_file(
     finally:
         if loading is not None:
             loading.join()
-    # The structure check beside the rules, in a process of its own (`xl_idf.beside`).
-    records = len(content.dossiers) + len(content.lines) + len(content.payments)
-    worth = records >= BESIDE_RECORDS
-    structure = run_beside(partial(_structure, content), worth=worth)
+    rows = lines.numbers if lines is not None else []
+    records = len(content.dossiers) + len(rows) + len(content.payments)
     dossiers_sheet = not _sheet_missing(content, Dossier.SHEET)
-    staged = stage_quarter(
-        content.dossiers, content.lines, content.payments, programme, dossiers_sheet, alone
-    )
-    # The dossiers, checked each on its own, in two halves: the second in a process beside.
-    # Each half's lines are checked, then the halves swap the invoices their lines hold (X07
-    # runs across the sheet), then each half's dossiers are judged.
-    count = len(staged.dossiers)
-    half = count // 2 if worth else count
+    # The dossiers checked each on its own, in two halves, the second in a process beside from
+    # the typing of its lines on: each process types, stages and checks the lines of its half's
+    # dossiers (the first, those of no single dossier too), then the halves swap the invoices
+    # their lines hold (X07 runs across the sheet), then each judges its dossiers.
+    count = len(content.dossiers)
+    half = count // 2 if records >= BESIDE_RECORDS else count
+    chosen: list[int] | None = None  # this process's lines (None: all)
+    theirs: list[int] = []
+    places: Places | None = None
+    if half < count:
+        numbers = (lines.dossiers() if lines is not None else None) or [None] * len(rows)
+        chosen, theirs, places = split_lines(content.dossiers, numbers, rows, half)
     swap = Swap() if half < count else None
     # A run of one file writing only the JSON report: each process writes its findings' text
     # too, and this one puts them in order (nothing joins them after).
     written = json_only and not cross_file
     try:
-        second = run_beside(
-            partial(_judged_packed, staged, half, count, cross_file, swap, json_only, shown),
-            worth=half < count,
+        theirs_half = SecondHalf(content, lines, theirs, places, programme, dossiers_sheet, alone)
+        second = (
+            run_beside(
+                partial(second_half, theirs_half, (half, count), cross_file, swap, json_only, shown)
+            )
+            if half < count
+            else lambda: NOTHING_BESIDE
         )
+        if lines is not None:
+            content = lines.into(content, *lines.records(chosen))
+        staged = stage_quarter(
+            content.dossiers, content.lines, content.payments, programme, dossiers_sheet, alone,
+            places=places,
+        )  # fmt: skip
         mine = staged.assess(0, half)
         others: Mapping[InvoiceKey, int] = {}
         if swap is not None:
             swap.started()
-            others = swap.here(mine.held, lambda: staged.assess(half, count).held)
-        first = _judged(staged, mine, others, cross_file)
+            others = swap.here(
+                mine.held,
+                lambda: second_staged(theirs_half).assess(half, count).held,
+            )
+        first = judged(staged, mine, others, cross_file)
         text = (dossiers_json(first.dossiers),) if json_only else None
         # The findings of this process, in order while the process beside puts its own in
         # order; those join them in the parent (`Checked.whole`).
         every = (
-            content.findings + structure() + staged.findings + first.findings
+            content.findings + structure(content) + staged.findings + first.findings
             + _no_dossier(content)
         )  # fmt: skip
         if written:
@@ -184,7 +203,7 @@ def check_file(
     reap(wait=False)  # the processes beside that have ended (the others, at the next file's)
     # Its records freed after the answer is sent, not before (a twentieth of a second for
     # 100,000 lines), or never if it is the worker's last file.
-    release_after_answer(content, staged, first)
+    release_after_answer(content, lines, staged, first)
     if not cross_file:
         return Checked(report, later=rest.later, later_findings=rest.later_findings)
     invoices = first.invoices + rest.invoices
@@ -192,100 +211,9 @@ def check_file(
     return Checked(report, invoices, companies, rest.later, rest.later_findings)
 
 
-@dataclass(frozen=True)
-class Judged:
-    """Some dossiers of a file judged: their findings, summaries and invoices that count."""
-
-    findings: tuple[Finding, ...]
-    dossiers: tuple[DossierSummary, ...]
-    invoices: tuple[Invoice, ...]
-
-
-class Beside(NamedTuple):
-    """What the process beside sends back of its half of a file's dossiers: the invoices that
-    count, then for `Checked`, as they go on unread, the dossiers (`later`) and their findings
-    (`later_findings`), and the severities found among those."""
-
-    invoices: tuple[Invoice, ...]
-    later: bytes
-    later_findings: bytes
-    severities: frozenset[Severity]
-    # Or, where each process writes its findings' text (`check_file`'s `written`), their keys
-    # and texts in order, and how many of each severity.
-    issue_keys: Sequence[SortKey] = ()
-    issue_texts: Sequence[str] = ()
-    tally: tuple[tuple[Severity, int], ...] = ()
-
-
-def _judged_packed(
-    staged: StagedQuarter,
-    start: int,
-    stop: int,
-    cross_file: bool,
-    swap: Swap | None,
-    json_only: bool,
-    shown: str,
-) -> Beside:
-    """`_judged` of the dossiers `start` to `stop`, in the process beside: their summaries
-    pickled apart or written as JSON (`json_only`), their findings placed in the file `shown`,
-    in order and packed. Done there, it is off the file's process's path, which hands them on
-    as they are."""
-    assessed = staged.assess(start, stop)
-    others = swap.beside(assessed.held) if swap is not None else {}
-    judged = _judged(staged, assessed, others, cross_file)
-    packed = b""
-    if stop > start:
-        packed = (
-            dossiers_json(judged.dossiers)
-            if json_only
-            else pickle.dumps(judged.dossiers, protocol=pickle.HIGHEST_PROTOCOL)
-        )
-    severities = frozenset(f.severity for f in judged.findings)
-    if json_only and not cross_file:  # written here: nothing joins them after (`check_file`)
-        keys = list(map(sort_key, judged.findings))
-        order = sorted(range(len(keys)), key=keys.__getitem__)
-        ordered = [judged.findings[at] for at in order]
-        tally = tuple(sorted(Counter(f.severity for f in ordered).items()))
-        return Beside(
-            judged.invoices, packed, b"", severities,
-            [keys[at] for at in order], issue_texts(ordered), tally,
-        )  # fmt: skip
-    findings = [f.in_file(shown) for f in sorted(judged.findings, key=sort_key)]
-    return Beside(judged.invoices, packed, pack(findings) if findings else b"", severities)
-
-
-def _judged(
-    staged: StagedQuarter, assessed: Assessed, others: Mapping[InvoiceKey, int], cross_file: bool
-) -> Judged:
-    """The dossiers `assessed` covers judged (`others`: the invoices the other half holds), and
-    what the report keeps."""
-    results = staged.judge(assessed, others)
-    counted = [r.line for d in results for r in d.lines if not r.excluded] if cross_file else []
-    return Judged(
-        tuple(f for r in results for f in r.findings),
-        tuple(DossierSummary.of(r) for r in results),
-        invoices_of(counted),
-    )
-
-
-# From how many records a file's structure check is worth a process beside the rules: forking
-# costs milliseconds, the check of a few hundred records less.
+# From how many records a file's dossiers are checked in two halves, the second in a process
+# beside (`xl_idf.halves`): forking costs milliseconds, the check of a few hundred records less.
 BESIDE_RECORDS = 3000
-
-
-def _structure(content: WorkbookContent) -> tuple[Finding, ...]:
-    """The Pandera structure check of the three sheets' records."""
-    from xl_idf.schemas import check_structure
-
-    return tuple(
-        f
-        for kind, records in (
-            (Dossier, content.dossiers),
-            (ExpenseLine, content.lines),
-            (Payment, content.payments),
-        )
-        for f in check_structure(records, kind)
-    )
 
 
 def _prepare_schemas() -> None:

@@ -10,8 +10,8 @@ distinct value once (`xl_idf.sheet_rows`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator, Mapping
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass, fields, replace
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,16 +23,18 @@ from xl_idf.findings import Finding, Location
 from xl_idf.ooxml import column_letters, formulas_without_value, percent_cells
 from xl_idf.programme import Parameters
 from xl_idf.records import RECORD_KINDS, Dossier, ExpenseLine, Payment, Record
-from xl_idf.sheet_rows import RowCells, TypedColumn, attempt, columns_of, type_column
+from xl_idf.sheet_rows import RowCells, TypedColumn, attempt, cells_of, columns_of, type_column
 from xl_idf.slots import maker
 
 # WorkbookUnreadable is raised here, for the callers to catch.
 __all__ = [
     "PERCENT_READERS",
+    "LinesToType",
     "WorkbookContent",
     "WorkbookUnreadable",
     "field_readers",
     "read_workbook",
+    "read_workbook_parts",
 ]
 
 # How far down a sheet the header row is looked for (a few title rows at most).
@@ -88,19 +90,68 @@ def read_workbook(
     `dossiers_read`: called with the dossiers once they are read, while the sheet of lines,
     longer, is still being parsed beside: what it does costs no time up to then.
     """
+    content, lines = read_workbook_parts(path, params, formula_parts, dossiers_read)
+    return content if lines is None else lines.into(content, *lines.records(None))
+
+
+@dataclass(frozen=True)
+class LinesToType:
+    """The sheet of lines read and its header found, its rows not yet typed: they can be typed
+    in parts, each by the process that checks them (`validate.check_file`)."""
+
+    sheet: _Sheet
+    cut: int  # where its rows' findings stand among the workbook's: after its header's
+
+    @property
+    def numbers(self) -> list[int]:
+        """The Excel row of each non-blank row, in order."""
+        return self.sheet.numbers
+
+    def dossiers(self) -> list[Any] | None:
+        """Each non-blank row's dossier number, typed; None if the sheet has no such column."""
+        return self.sheet.column("dossier")
+
+    def records(
+        self, chosen: Sequence[int] | None
+    ) -> tuple[tuple[ExpenseLine, ...], tuple[Finding, ...]]:
+        """The lines of the rows `chosen` (indices among the non-blank rows, in order; None:
+        all) and the findings their cells give."""
+        found: list[Finding] = []
+        lines = tuple(self.sheet.typed(chosen, found))
+        return lines, tuple(found)  # type: ignore[return-value]
+
+    def into(
+        self,
+        content: WorkbookContent,
+        lines: tuple[ExpenseLine, ...],
+        found: tuple[Finding, ...],
+    ) -> WorkbookContent:
+        """`content` with these lines, and their findings in the workbook's order."""
+        findings = content.findings[: self.cut] + found + content.findings[self.cut :]
+        return replace(content, lines=lines, findings=findings)
+
+
+def read_workbook_parts(
+    path: Path,
+    params: Parameters,
+    formula_parts: Collection[str] | Callable[[], Collection[str]] | None = None,
+    dossiers_read: Callable[[tuple[Dossier, ...]], None] | None = None,
+) -> tuple[WorkbookContent, LinesToType | None]:
+    """`read_workbook`, the rows of the sheet of lines left to type (`LinesToType`; None:
+    there are none, and the content says why if it must)."""
     book = Book(path)
     book.prefetch([n for k in RECORD_KINDS if (n := book.names.get(values.fold(k.SHEET)))])
     found: list[Finding] = []
     parts = formula_parts() if callable(formula_parts) else formula_parts
     pending = formulas_without_value(path, parts)
     readers = field_readers(params)
-    records: dict[type[Record], tuple[Record, ...]] = {}
+    records: dict[type[Record], tuple[Record, ...]] = dict.fromkeys(RECORD_KINDS, ())
+    lines: LinesToType | None = None
     used: set[str] = set()
     for kind in RECORD_KINDS:
         located = _locate(book, kind, used, pending)
         if located is None:
             found.append(finding("F02", Location(kind.SHEET), sheet=kind.SHEET))
-            records[kind] = ()
             continue
         name, first_data_row, how = located
         used.add(name)
@@ -114,19 +165,24 @@ def read_workbook(
                 )
             )
         sheet = _sheet(book, name, kind, readers[kind], pending, path)
-        records[kind] = tuple(sheet.records(first_data_row, found))
+        if kind is ExpenseLine:
+            if sheet.prepare(first_data_row, found):
+                lines = LinesToType(sheet, len(found))
+        else:
+            records[kind] = tuple(sheet.records(first_data_row, found))
         if kind is Dossier and dossiers_read is not None:
             dossiers_read(records[kind])  # type: ignore[arg-type]
         del sheet
-        book.forget(name)  # its cells are in the records now: not held twice
+        book.forget(name)  # its cells are in the records now (the lines': in `lines`)
     book.close()
-    return WorkbookContent(
+    content = WorkbookContent(
         path=str(path),
         dossiers=records[Dossier],  # type: ignore[arg-type]
-        lines=records[ExpenseLine],  # type: ignore[arg-type]
+        lines=(),
         payments=records[Payment],  # type: ignore[arg-type]
         findings=tuple(found),
     )
+    return content, lines
 
 
 def _sheet(
@@ -194,6 +250,10 @@ class _Sheet:
         self.formatted, self.find_percent_cells = formatted, find_percent_cells
         self.percent_cells: frozenset[str] = frozenset()
         self.positions: Mapping[str, int] = {}
+        self.letters: Mapping[str, str] = {}
+        self.missing: frozenset[str] = frozenset()
+        self.body: list[list[Any]] = []
+        self.numbers: list[int] = []
 
     def header_row(self, first_data_row: int | None) -> int | None:
         """The 0-based index of the header row: the table's, else the row most labels match."""
@@ -214,11 +274,17 @@ class _Sheet:
 
     def records(self, first_data_row: int | None, found: list[Finding]) -> Iterator[Record]:
         """Every non-blank row under the header, as a record; format findings into `found`."""
+        if self.prepare(first_data_row, found):
+            yield from self.typed(None, found)
+
+    def prepare(self, first_data_row: int | None, found: list[Finding]) -> bool:
+        """Find the header row, the columns and the non-blank rows under it, the header's
+        findings into `found`; False: no header row (every column is missing)."""
         header = self.header_row(first_data_row)
         if header is None:
             for label in self.headers.values():
                 found.append(finding("F03", Location(self.name), column=label, sheet=self.name))
-            return
+            return False
         columns: dict[str, int] = {}
         for position, label in enumerate(self.rows[header]):
             field = self.by_label.get(values.fold(str(label)))
@@ -237,19 +303,39 @@ class _Sheet:
                 if field in letters
             )
         )
-        self.positions = columns
+        self.positions, self.letters, self.missing = columns, letters, missing
         body = [self.rows[index] for index in range(header + 1, len(self.rows))]
         numbers = [number for number, row in enumerate(body, header + 2) if sheet_rows.filled(row)]
         if len(numbers) < len(body):
             body = [self.rows[number - 1] for number in numbers]
+        self.body, self.numbers = body, numbers
+        return True
+
+    def column(self, field: str) -> list[Any] | None:
+        """The values of one column's non-blank rows, typed (`prepare` first); None if the
+        sheet has no such column."""
+        position = self.positions.get(field)
+        if position is None:
+            return None
+        typed = type_column(self.readers[field], cells_of(self.body, position))
+        self._special_cells({field: typed}, self.numbers, {field: self.letters[field]}, self.body)
+        return typed.values
+
+    def typed(self, chosen: Sequence[int] | None, found: list[Finding]) -> Iterator[Record]:
+        """The records of the non-blank rows `chosen` (their indices among them, in order;
+        None: all), format findings into `found` (`prepare` first)."""
+        body, numbers = self.body, self.numbers
+        if chosen is not None:
+            body, numbers = [body[at] for at in chosen], [numbers[at] for at in chosen]
         # Each column typed at once, each distinct value of it read once (sheet_rows).
+        columns = self.positions
         cells = columns_of(body, columns.values())
         typed = {
             field: type_column(self.readers[field], cells[position])
             for field, position in columns.items()
         }
-        self._special_cells(typed, numbers, letters, body)
-        yield from self._records(typed, numbers, letters, missing, found)
+        self._special_cells(typed, numbers, self.letters, body)
+        yield from self._records(typed, numbers, self.letters, self.missing, found)
 
     def _special_cells(
         self,
