@@ -430,3 +430,32 @@ def test_odd_lines_split_between_the_halves_report_what_they_report_judged_whole
         ) == to_json_utf8(
             Report(programme_id=programme.id, params=params, files=(whole_alone.report,))
         )
+
+
+@linux_only
+def test_a_second_half_whose_process_dies_is_checked_here_the_same(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The process beside ends before it gives anything: this process types, stages and
+    checks the second half's lines itself, from the rows it kept of them, and the report is
+    the one judged whole."""
+    from xl_idf import validate
+
+    programme = load_programme()
+    path = _odd_lines_file(tmp_path)
+    monkeypatch.setattr(validate, "BESIDE_RECORDS", 10**9)
+    whole = validate.check_file(path, programme, cross_file=True)
+    monkeypatch.setattr(validate, "BESIDE_RECORDS", 0)
+    here = os.getpid()
+
+    def dies(work: object, worth: bool = True) -> object:
+        def dying() -> object:
+            if os.getpid() != here:
+                os._exit(1)  # the process beside, before it gives its invoices
+            return work()  # type: ignore[operator]
+
+        return run_beside(dying, worth)
+
+    monkeypatch.setattr(validate, "run_beside", dies)
+    halves = validate.check_file(path, programme, cross_file=True)
+    assert halves.whole() == whole

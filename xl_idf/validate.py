@@ -154,6 +154,8 @@ def check_file(
         )
         if lines is not None:
             content = lines.into(content, *lines.records(chosen))
+            if half < count:  # the other half's rows kept only in case its process fails
+                lines.keep_only(theirs)
         staged = stage_quarter(
             content.dossiers, content.lines, content.payments, programme, dossiers_sheet, alone,
             places=places,

@@ -94,13 +94,25 @@ def read_workbook(
     return content if lines is None else lines.into(content, *lines.records(None))
 
 
-@dataclass(frozen=True)
 class LinesToType:
     """The sheet of lines read and its header found, its rows not yet typed: they can be typed
     in parts, each by the process that checks them (`validate.check_file`)."""
 
-    sheet: _Sheet
-    cut: int  # where its rows' findings stand among the workbook's: after its header's
+    def __init__(self, sheet: _Sheet, cut: int) -> None:
+        self.sheet = sheet
+        self.cut = cut  # where its rows' findings stand among the workbook's: after its header's
+        # Where each kept row now stands, once only some are kept (`keep_only`).
+        self.kept: dict[int, int] | None = None
+
+    def keep_only(self, chosen: Sequence[int]) -> None:
+        """Let the other rows' cells go: only the rows `chosen` can be typed from now on (by
+        their indices as before). A process that has typed its own part keeps the other's
+        only in case it must type it too; what it lets go, what it makes next reuses."""
+        sheet = self.sheet
+        sheet.body = [sheet.body[at] for at in chosen]
+        sheet.numbers = [sheet.numbers[at] for at in chosen]
+        sheet.rows = []
+        self.kept = {at: new for new, at in enumerate(chosen)}
 
     @property
     def numbers(self) -> list[int]:
@@ -116,6 +128,8 @@ class LinesToType:
     ) -> tuple[tuple[ExpenseLine, ...], tuple[Finding, ...]]:
         """The lines of the rows `chosen` (indices among the non-blank rows, in order; None:
         all) and the findings their cells give."""
+        if self.kept is not None and chosen is not None:
+            chosen = [self.kept[at] for at in chosen]
         found: list[Finding] = []
         lines = tuple(self.sheet.typed(chosen, found))
         return lines, tuple(found)  # type: ignore[return-value]
