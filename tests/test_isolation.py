@@ -337,6 +337,8 @@ def _vetting(path: Path) -> tuple[str, Any]:
 
 
 def _vet(path: Path) -> tuple[str | None, Any]:
+    if path.name.startswith("bug"):
+        raise ValueError(f"contrôle préalable en défaut sur {path.name}")
     if path.name.startswith(("refused", "crash-refused", "quick-refused")):
         return "refusé par le contrôle préalable", None
     return None, f"vu {path.name}"
@@ -353,7 +355,7 @@ def test_a_big_file_is_vetted_here_and_its_worker_told_or_stopped(
     is its worker's to vet."""
     monkeypatch.setattr(isolation, "BIG_BYTES", 100)
     names = ["grand-a", "petit-b", "refused-c", "grand-d", "crash-refused-e", "crash-f",
-             "quick-refused-g", "quick-h", "grand-i"]  # fmt: skip
+             "quick-refused-g", "quick-h", "bug-j", "grand-i"]  # fmt: skip
     paths = []
     for name in names:
         paths.append(tmp_path / name)
@@ -371,3 +373,8 @@ def test_a_big_file_is_vetted_here_and_its_worker_told_or_stopped(
     # No answer before the verdict: one given up on early is refused all the same.
     assert told["quick-refused-g"] == "refusé par le contrôle préalable"
     assert told["quick-h"] == "abandonné"
+    # The vetting's own bug costs its file only, said as a worker's would be.
+    assert told["bug-j"] == (
+        "erreur interne de xl-idf sur ce fichier, à signaler : "
+        "ValueError: contrôle préalable en défaut sur bug-j"
+    )

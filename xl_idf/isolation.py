@@ -204,7 +204,10 @@ def _give(
     waiting.popleft()
     if not vetted:
         return False
-    why, verdict = cast(Callable[[Path], tuple[str | None, Any]], tools.vet)(paths[index])
+    try:
+        why, verdict = cast(Callable[[Path], tuple[str | None, Any]], tools.vet)(paths[index])
+    except Exception as exc:  # a bug of xl-idf's: it costs this file, as in a worker
+        why, verdict = _internal_error(f"{type(exc).__name__}: {exc}"), None
     if why is None:
         with contextlib.suppress(OSError):  # it ended meanwhile: its answers' end says so
             worker.tasks.send(verdict)
@@ -364,8 +367,13 @@ def _died(child: multiprocessing.process.BaseProcess, stderr: str) -> str:
     if "Traceback (most recent call last)" in stderr:
         # An exception nothing caught is a bug of xl-idf, not a fault of the file: say so.
         last = [line for line in stderr.strip().splitlines() if line.strip()][-1]
-        return f"erreur interne de xl-idf sur ce fichier, à signaler : {last.strip()}"
+        return _internal_error(last.strip())
     return (
         f"le lecteur de classeurs s'est arrêté (code {code}) : fichier corrompu, "
         "trop volumineux ou piégé"
     )
+
+
+def _internal_error(last: str) -> str:
+    """Why a file failed on a bug of xl-idf (an exception nothing caught, its last line)."""
+    return f"erreur interne de xl-idf sur ce fichier, à signaler : {last}"
