@@ -222,3 +222,41 @@ def test_two_first_runs_at_once_on_a_new_register_both_record(
     assert sorted(f["name"] for f in export(register_url)["files"]) == [
         "afnor-2022T4.xlsx", "cylad-2022T4.xlsx",
     ]  # fmt: skip
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="forks")
+def test_two_connections_at_once_on_a_new_sqlite_register_both_get_its_settings(
+    tmp_path: Path,
+) -> None:
+    """Switching a new SQLite file to WAL needs it alone for a moment, and SQLite refuses at
+    once instead of waiting: two first runs at once failed one time in five. Thirty races of two
+    processes on a new file, each with the register's settings, then a write: all succeed."""
+    import sqlite3
+
+    from xl_idf.registre.store import BUSY_TIMEOUT, _sqlite_settings
+
+    def settle_and_write(path: Path) -> int:
+        try:
+            connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT)
+            _sqlite_settings(connection, None)
+            connection.execute("BEGIN IMMEDIATE")
+            connection.execute("CREATE TABLE IF NOT EXISTS t (x)")
+            connection.execute("INSERT INTO t VALUES (1)")
+            connection.commit()
+            return 0
+        except sqlite3.Error:
+            return 1
+
+    for race in range(30):
+        path = tmp_path / f"registre-{race}.sqlite"
+        children = []
+        for _ in range(2):
+            pid = os.fork()
+            if pid == 0:  # the child never returns into pytest
+                os._exit(settle_and_write(path))
+            children.append(pid)
+        codes = [os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in children]
+        assert codes == [0, 0], f"race {race}"
+        with sqlite3.connect(path) as connection:
+            assert connection.execute("SELECT count(*) FROM t").fetchone() == (2,)
+            assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
