@@ -173,12 +173,12 @@ def test_a_worker_gone_while_idle_hands_its_next_file_to_another(
     killed: list[int] = []
     real = isolation._Worker.give
 
-    def give(worker: isolation._Worker, index: int, paths: list[Path]) -> None:
+    def give(worker: isolation._Worker, index: int, paths: list[Path], vetted: bool) -> None:
         if index == 1 and not killed:
             worker.process.kill()
             worker.process.join()
             killed.append(worker.process.pid)
-        real(worker, index, paths)
+        real(worker, index, paths, vetted)
 
     monkeypatch.setattr(isolation._Worker, "give", give)
     monkeypatch.setattr(isolation, "BIG_BYTES", 0)  # no file given ahead: idle between two
@@ -194,9 +194,9 @@ def _gives(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int | None]]:
     gives: list[tuple[int, int | None]] = []
     real = isolation._Worker.give
 
-    def give(worker: isolation._Worker, index: int, paths: list[Path]) -> None:
+    def give(worker: isolation._Worker, index: int, paths: list[Path], vetted: bool) -> None:
         busy = worker.index
-        real(worker, index, paths)
+        real(worker, index, paths, vetted)
         gives.append((index, busy))
 
     monkeypatch.setattr(isolation._Worker, "give", give)

@@ -24,7 +24,14 @@ from xl_idf.findings import Finding, Severity, pack
 from xl_idf.programme import Programme
 from xl_idf.quarter import Assessed, Places, StagedQuarter, stage_quarter
 from xl_idf.records import Dossier, ExpenseLine, Payment
-from xl_idf.report import DossierSummary, SortKey, dossiers_json, issue_texts, sort_key
+from xl_idf.report import (
+    DossierSummary,
+    SortKey,
+    dossiers_json,
+    in_order,
+    issue_texts,
+    sort_key,
+)
 
 if TYPE_CHECKING:
     from xl_idf.workbook import LinesToType, WorkbookContent
@@ -119,14 +126,9 @@ def second_half(
         )
     severities = frozenset(f.severity for f in every)
     if json_only and not cross_file:  # written here: nothing joins them after (`check_file`)
-        keys = list(map(sort_key, every))
-        order = sorted(range(len(keys)), key=keys.__getitem__)
-        ordered = [every[at] for at in order]
+        ordered, keys = in_order(every)
         tally = tuple(sorted(Counter(f.severity for f in ordered).items()))
-        return Beside(
-            result.invoices, packed, b"", severities,
-            [keys[at] for at in order], issue_texts(ordered), tally,
-        )  # fmt: skip
+        return Beside(result.invoices, packed, b"", severities, keys, issue_texts(ordered), tally)
     findings = [f.in_file(shown) for f in sorted(every, key=sort_key)]
     return Beside(result.invoices, packed, pack(findings) if findings else b"", severities)
 

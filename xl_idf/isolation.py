@@ -79,7 +79,9 @@ def run_isolated(
     ended = False
     in_order = _InOrder(results, arrived, progress)
     try:
-        tools = _Tools(context, work, failed, vet)
+        # Each file's size once: whether it is big decides how it is given (`BIG_BYTES`).
+        big = [_size(path) >= BIG_BYTES for path in paths]
+        tools = _Tools(context, work, failed, vet, big)
         _supervise(tools, paths, waiting, workers, results, jobs, in_order)
         ended = True
     finally:
@@ -97,6 +99,7 @@ class _Tools(NamedTuple):
     work: Callable[[Path], Any]
     failed: Callable[[Path, str], Any]
     vet: Callable[[Path], tuple[str | None, Any]] | None
+    big: Sequence[bool]  # by file: whether it is big (`BIG_BYTES`)
 
 
 def _supervise(
@@ -167,7 +170,7 @@ def _hand_out(
             workers.append(_Worker(tools.context, tools.work, tools.failed))
             gone |= _give(tools, workers[-1], waiting, paths, workers, refused)
         for worker in list(workers):
-            while waiting and worker.wants(_size(paths[waiting[0]])):
+            while waiting and worker.wants(waiting[0], tools.big):
                 if _give(tools, worker, waiting, paths, workers, refused):
                     gone = True
                     break
@@ -188,12 +191,9 @@ def _give(
     """Give `worker` the first waiting file, vetted here if it is big and the worker idle.
     Whether the worker is gone (killed from outside while idle, or stopped on a file refused)."""
     index = waiting[0]
-    vetted = tools.vet is not None and worker.index is None and _size(paths[index]) >= BIG_BYTES
+    vetted = tools.vet is not None and worker.index is None and tools.big[index]
     try:
-        if vetted:
-            worker.give(index, paths, vetted=True)
-        else:
-            worker.give(index, paths)
+        worker.give(index, paths, vetted)
     except OSError:
         if worker.index is None:  # it ended while idle (killed from outside):
             workers.remove(worker)  # another takes the file
@@ -278,20 +278,20 @@ class _Worker:
         self.since = 0.0
         self.written = 0  # the size of its stderr when it began its current file
         self.told = False  # that no work comes after the files it was given
-        self.small = False  # whether the last file it was given is small (`BIG_BYTES`)
 
     @property
     def index(self) -> int | None:
         """The file it is at work on (None: idle)."""
         return self.queue[0] if self.queue else None
 
-    def wants(self, size: int) -> bool:
-        """Whether to give it a file of `size` bytes now: it is idle, or at work on a small
-        file with none waiting and this one is small too (a big one goes to whichever worker is
-        free first, and is vetted then); and it was not told that no work comes."""
+    def wants(self, index: int, big: Sequence[bool]) -> bool:
+        """Whether to give it file `index` now: it is idle, or at work on a small file with
+        none waiting and this one is small too (`big`, by file: a big one goes to whichever
+        worker is free first, and is vetted then); and it was not told that no work comes."""
         if self.told:
             return False
-        return not self.queue or (len(self.queue) == 1 and self.small and size < BIG_BYTES)
+        queue = self.queue
+        return not queue or (len(queue) == 1 and not big[queue[0]] and not big[index])
 
     def give(self, index: int, paths: Sequence[Path], vetted: bool = False) -> None:
         """Start the work on file `index`, or give it to be started after the current one;
@@ -300,7 +300,6 @@ class _Worker:
         if not self.queue:
             self._began()
         self.queue.append(index)
-        self.small = _size(paths[index]) < BIG_BYTES
 
     def done(self) -> None:
         """Its current file is answered (or failed): it is at work on the next one, if any."""

@@ -252,24 +252,20 @@ def to_json_utf8(report: Report) -> bytes:
     for a moment: a « € » makes each character two bytes)."""
     text = json_text.dumps(_payload(report), end="\n").encode()
     # The marks stand where no text of the report can: JSON escapes a NUL in a string.
-    parts = text.split(_PIECES.encode())
-    files = report.files
-    out = [_issues_in(parts[0], files[0] if files else None)]
-    for at, (file, after) in enumerate(zip(files, parts[1:], strict=True)):
+    # Each file's part of the text ends where its dossiers go; its issues, if written apart
+    # (`FileReport.issues_text`), go at their own mark in it.
+    *parts, end = text.split(_PIECES.encode())
+    out = []
+    for file, part in zip(report.files, parts, strict=True):
+        issues = file.issues_text
         pieces = file.dossiers_text
         if pieces is None:
             pieces = (dossiers_json(file.dossiers),)
-        following = files[at + 1] if at + 1 < len(files) else None
-        out += [_DOSSIER.list_of_utf8(pieces), _issues_in(after, following)]
-    return b"".join(out)
-
-
-def _issues_in(part: bytes, file: FileReport | None) -> bytes:
-    """`part` of the report's text, `file`'s issues in place of their mark (`_ISSUES`), if
-    written apart (`FileReport.issues_text`)."""
-    if file is None or file.issues_text is None:
-        return part
-    return part.replace(_ISSUES.encode(), file.issues_text, 1)
+        out += [
+            part if issues is None else part.replace(_ISSUES.encode(), issues, 1),
+            _DOSSIER.list_of_utf8(pieces),
+        ]
+    return b"".join([*out, end])
 
 
 _PIECES = "\x00"  # where a file's dossiers go in the text of `_payload`
@@ -315,6 +311,14 @@ def issue_texts(findings: Iterable[Finding]) -> list[str]:
     """Each finding's JSON object, as the report writes it among a file's `issues`: written
     where the findings are, apart (`merged_issues`)."""
     return [_ISSUE.text(_issue_values(i)) for i in findings]
+
+
+def in_order(findings: Sequence[Finding]) -> tuple[list[Finding], list[SortKey]]:
+    """`findings` in the report's order (`sort_key`; as given where keys tie), and their keys:
+    for the findings' text written apart (`issue_texts`, `merged_issues`)."""
+    keys = list(map(sort_key, findings))
+    order = sorted(range(len(keys)), key=keys.__getitem__)
+    return [findings[at] for at in order], [keys[at] for at in order]
 
 
 def merged_issues(runs: Sequence[tuple[Sequence[SortKey], Sequence[str]]]) -> bytes:

@@ -39,6 +39,7 @@ from xl_idf.report import (
     FileStatus,
     Report,
     dossiers_json,
+    in_order,
     issue_texts,
     merged_issues,
     sort_key,
@@ -177,11 +178,10 @@ def check_file(
             + _no_dossier(content)
         )  # fmt: skip
         if written:
-            keys = list(map(sort_key, every))
-            order = sorted(range(len(every)), key=keys.__getitem__)
-            findings = tuple(every[at] for at in order)
+            ordered, keys = in_order(every)
+            findings = tuple(ordered)
             # Written while the process beside finishes its half.
-            mine_written = ([keys[at] for at in order], issue_texts(findings))
+            mine_written = (keys, issue_texts(findings))
         else:
             findings = tuple(f.in_file(shown) for f in sorted(every, key=sort_key))
         rest = second()
