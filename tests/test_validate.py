@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
+import sys
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -412,3 +414,31 @@ def test_the_invoices_and_companies_sent_back_are_plain_tuples() -> None:
     )
     assert isinstance(invoice, tuple)
     assert isinstance(company, tuple)
+
+
+def test_a_worker_does_without_hypothesis_which_pandera_would_import() -> None:
+    """pandera imports hypothesis, for a data synthesis xl-idf never uses, where it is
+    installed (here, beside the tests): a worker does without, as pandera does where it is
+    absent, a tenth of a second of its start saved; a process that is not a worker keeps it."""
+    pytest.importorskip("hypothesis")
+    script = """
+import sys
+from pathlib import Path
+from xl_idf import validate
+from xl_idf.isolation import run_isolated
+
+def work(path):
+    validate._prepare_schemas()
+    import pandera.strategies.base_strategies as strategies
+    return sys.modules["hypothesis"] is None, strategies.HAS_HYPOTHESIS
+
+print(run_isolated([Path("x")], work, lambda path, why: why, 1))
+validate._prepare_schemas()
+import pandera.strategies.base_strategies as strategies
+print("hypothesis" in sys.modules and sys.modules["hypothesis"] is not None,
+      strategies.HAS_HYPOTHESIS)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.split("\n")[:2] == ["[(True, False)]", "True True"]

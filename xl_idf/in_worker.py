@@ -49,6 +49,11 @@ class _Task:
         return cls.told
 
 
+def in_a_worker() -> bool:
+    """Whether this process is a worker (`serve`), which does nothing but its parent's files."""
+    return _Release.held is not None
+
+
 def release_after_answer(*held: object) -> None:
     """In a worker: `held` (a big file's records, hundreds of thousands of objects) is freed
     only once the file's answer is sent, while this process's parent reads it, or not at all

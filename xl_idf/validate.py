@@ -24,7 +24,7 @@ from xl_idf.dossier import OnItsOwn
 from xl_idf.expenses import InvoiceKey
 from xl_idf.findings import Finding, Location, unpack
 from xl_idf.halves import NOTHING_BESIDE, SecondHalf, judged, second_half, second_staged, structure
-from xl_idf.in_worker import parent_vets, release_after_answer
+from xl_idf.in_worker import in_a_worker, parent_vets, release_after_answer
 from xl_idf.isolation import run_isolated
 from xl_idf.programme import Programme
 from xl_idf.quarter import (
@@ -219,6 +219,12 @@ BESIDE_RECORDS = 3000
 
 
 def _prepare_schemas() -> None:
+    if in_a_worker() and "hypothesis" not in sys.modules:
+        # pandera imports hypothesis, for a data synthesis xl-idf never uses, wherever it is
+        # installed (beside the tests: it is one of their extras, not xl-idf's): a tenth of a
+        # second of each worker's start. A worker checks files only: it does without, as
+        # pandera does where hypothesis is not installed (`HAS_HYPOTHESIS`).
+        sys.modules["hypothesis"] = None  # type: ignore[assignment]
     from xl_idf.schemas import prepare
 
     prepare()
