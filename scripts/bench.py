@@ -12,7 +12,10 @@ The measurements:
 - `calamine`: python-calamine reading every cell of every sheet, nothing else: the floor;
 - `validate`: `xl-idf validate --format json` of the quarter, the report to /dev/null;
 - `validate --jobs 1` and `--jobs 2` on 200 small files (10 dossiers each, no dossier, company
-  or invoice shared between files: the checks across files find nothing);
+  or invoice shared between files: the checks across files find nothing), and two `--jobs 1`
+  runs started together, each on half of them: what two processes give on this machine with
+  nothing shared or coordinated, each with its own start, the two slowing each other down as
+  they share the caches and the memory;
 - `xl-idf --help`;
 - `IDF_SUBVENTION` on 10,000 rows in one call through xlwings' dispatcher (time of the call only,
   median of the rounds inside one process);
@@ -184,16 +187,38 @@ def _reported(out: bytes) -> dict[str, float]:
 
 # Runs a command; prints its wall time, exit code, the largest peak memory of its processes
 # (validate's children included: each file is read in a child of its own) and its BENCH lines.
+# Commands separated by « :: » are started together, side by side, and timed until the last ends.
 WRAPPER = """
-import resource, subprocess, sys, time
+import resource, subprocess, sys, threading, time
+commands = [[]]
+for arg in sys.argv[1:]:
+    if arg == "::":
+        commands.append([])
+    else:
+        commands[-1].append(arg)
+outputs = [b""] * len(commands)
 began = time.perf_counter()
-done = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+if len(commands) == 1:
+    done = subprocess.run(commands[0], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    codes, outputs[0] = [done.returncode], done.stdout
+else:
+    started = [subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+               for c in commands]
+    def drain(i):
+        outputs[i] = started[i].communicate()[0]
+    threads = [threading.Thread(target=drain, args=(i,)) for i in range(len(started))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    codes = [p.returncode for p in started]
 seconds = time.perf_counter() - began
-for line in done.stdout.decode(errors="replace").splitlines():
-    if line.startswith("BENCH "):
-        print(line)
+for out in outputs:
+    for line in out.decode(errors="replace").splitlines():
+        if line.startswith("BENCH "):
+            print(line)
 peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print("BENCH seconds=%f exit=%d peak_kib=%d" % (seconds, done.returncode, peak))
+print("BENCH seconds=%f exit=%d peak_kib=%d" % (seconds, max(codes), peak))
 """
 CALAMINE = (
     "import sys; from python_calamine import CalamineWorkbook; "
@@ -251,6 +276,13 @@ def measures(folder: Path, sizes: Sequence[int], small: int, rows: int) -> list[
             command = [xl_idf, "validate", "--format", "json", "--jobs", str(jobs), *files]
             label = f"validate {small} small files, --jobs {jobs}"
             found.append(Measure(label, command, kind=f"jobs{jobs}"))
+        # What two processes give on this machine with nothing to share or coordinate: two runs
+        # of `--jobs 1` started together, each on half the files, each with its own start.
+        half = len(files) // 2
+        one = [xl_idf, "validate", "--format", "json", "--jobs", "1"]
+        command = [*one, *files[:half], "::", *one, *files[half:]]
+        label = f"two validate --jobs 1 side by side, {half} + {len(files) - half} files"
+        found.append(Measure(label, command, kind="halves"))
     found.append(Measure("xl-idf --help", [xl_idf, "--help"]))
     if rows:
         found.append(Measure(f"IDF_SUBVENTION, {rows:,} rows, dispatcher (call only)",
@@ -291,6 +323,11 @@ def table(found: Sequence[Measure], repeat: int) -> str:
         one, two = median.get((f"{prefix}jobs1", None)), median.get((f"{prefix}jobs2", None))
         if one and two:
             lines.append(f"{prefix}--jobs 2 speed-up on the small files: {one / two:.2f}x")
+        halves = median.get((f"{prefix}halves", None))
+        if one and two and halves:
+            lines.append(f"{prefix}two runs side by side, half the files each: "
+                         f"{one / halves:.2f}x --jobs 1's speed; "
+                         f"--jobs 2 takes {two / halves:.2f}x their time")  # fmt: skip
     lines.append(f"(medians of {repeat} interleaved rounds; peak = largest resident set of a run)")
     return "\n".join(lines)
 

@@ -195,7 +195,9 @@ def test_bench_runs_on_a_tiny_quarter(tmp_path: Path) -> None:
     table = done.stdout
     for label in ("calamine read, 20 lines", "xl-idf validate, 20 lines", "--jobs 1",
                   "--jobs 2", "xl-idf --help", "IDF_SUBVENTION, 20 rows",
-                  "validate / calamine read, 20 lines", "--jobs 2 speed-up"):  # fmt: skip
+                  "validate / calamine read, 20 lines", "--jobs 2 speed-up",
+                  "two validate --jobs 1 side by side, 1 + 1 files",
+                  "two runs side by side, half the files each"):  # fmt: skip
         assert label in table, table
     # The small files are as many providers' quarters: nothing shared between them, so that
     # the run measures the files' checks, not thousands of findings across files (C01, C02).
