@@ -198,21 +198,17 @@ for arg in sys.argv[1:]:
         commands[-1].append(arg)
 outputs = [b""] * len(commands)
 began = time.perf_counter()
-if len(commands) == 1:
-    done = subprocess.run(commands[0], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    codes, outputs[0] = [done.returncode], done.stdout
-else:
-    started = [subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-               for c in commands]
-    def drain(i):
-        outputs[i] = started[i].communicate()[0]
-    threads = [threading.Thread(target=drain, args=(i,)) for i in range(len(started))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    codes = [p.returncode for p in started]
+started = [subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+           for c in commands]
+def drain(i):
+    outputs[i] = started[i].communicate()[0]
+threads = [threading.Thread(target=drain, args=(i,)) for i in range(len(started))]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
 seconds = time.perf_counter() - began
+codes = [p.returncode for p in started]
 for out in outputs:
     for line in out.decode(errors="replace").splitlines():
         if line.startswith("BENCH "):
